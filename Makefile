@@ -1,0 +1,30 @@
+# The two commands of the README quick start. Each does its own set-up on a fresh machine:
+# system libraries Qt needs (via apt, when missing and possible), a .venv, the Python packages.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: demo test lint setup clean
+
+demo: $(STAMP)
+	$(BIN)/kiosk run $(ARGS)
+
+test: $(STAMP)
+	tools/setup-system.sh test
+	$(BIN)/ruff check kiosk tests bench assets
+	$(BIN)/mypy kiosk
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml tools/setup-system.sh
+	tools/setup-system.sh run
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[test,dev]'
+	touch $@
+
+clean:
+	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache

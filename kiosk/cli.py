@@ -1,0 +1,134 @@
+"""Command line: ``kiosk run | check | export | schema``. Qt is imported only by run/export."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+
+from kiosk import __version__, resources
+from kiosk.core.loader import LoadResult, load_deck
+from kiosk.core.problems import display_path
+from kiosk.core.schema import deck_json_schema
+from kiosk.core.values import format_duration
+
+
+def _summary(result: LoadResult, path: Path) -> str:
+    assert result.deck is not None
+    deck = result.deck
+    shown = [s for s in deck.slides if s.enabled]
+    counts = Counter(s.type for s in shown)
+    kinds = ", ".join(f"{n} {t}" for t, n in counts.items())
+    loop = sum(deck.duration_of(s) for s in shown)
+    disabled = len(deck.slides) - len(shown)
+    extra = f", {disabled} disabled" if disabled else ""
+    return (f"{display_path(path)}: ok: {len(shown)} slides ({kinds}){extra}; "
+            f"loop {format_duration(loop)}")
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    status = 0
+    for name in args.decks:
+        path = Path(name)
+        result = load_deck(path)
+        for problem in result.problems:
+            print(problem)
+        if result.problems:
+            count = len(result.problems)
+            print(f"{display_path(path)}: {count} problem{'s' if count > 1 else ''}",
+                  file=sys.stderr)
+            status = 1
+        else:
+            print(_summary(result, path))
+    return status
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    print(json.dumps(deck_json_schema(), ensure_ascii=False, indent=2))
+    return 0
+
+
+def _no_display_reason() -> str | None:
+    """One clear line instead of Qt's abort when there is nowhere to show a window."""
+    if os.environ.get("QT_QPA_PLATFORM") or not sys.platform.startswith("linux"):
+        return None
+    if os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"):
+        return None
+    return ("kiosk: no display found (DISPLAY and WAYLAND_DISPLAY are not set). "
+            "Run it on a screen, under Xvfb, or use `kiosk export` to render PNGs.")
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    reason = _no_display_reason()
+    if reason:
+        print(reason, file=sys.stderr)
+        return 2
+    from kiosk.qt.app import run  # lazy: check/schema never load Qt
+
+    return int(run(args))
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from kiosk.qt.export import export  # lazy: check/schema never load Qt
+
+    return int(export(args))
+
+
+def _size(text: str) -> tuple[int, int]:
+    try:
+        width, height = (int(v) for v in text.lower().split("x"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected WIDTHxHEIGHT like 1920x1080, got {text!r}") from None
+    if not (16 <= width <= 8192 and 16 <= height <= 8192):
+        raise argparse.ArgumentTypeError(f"size out of range: {text}")
+    return width, height
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="kiosk", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"kiosk {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    check = sub.add_parser("check", help="validate decks; exit 1 on any problem")
+    check.add_argument("decks", nargs="+", metavar="DECK")
+    check.set_defaults(func=cmd_check)
+
+    schema = sub.add_parser("schema", help="print the deck JSON Schema")
+    schema.set_defaults(func=cmd_schema)
+
+    run = sub.add_parser("run", help="play a deck fullscreen (default: the demo deck)")
+    run.add_argument("deck", nargs="?", default=str(resources.demo_deck()), metavar="DECK")
+    run.add_argument("--screen", type=int, default=0, metavar="N", help="screen number")
+    run.add_argument("--windowed", action="store_true", help="a development window")
+    run.add_argument("--rotate", type=int, choices=(0, 90, 180, 270), default=0)
+    run.add_argument("--exit-after", type=float, default=None, metavar="SECONDS",
+                     help="quit after this long (smoke tests)")
+    run.add_argument("--size", type=_size, default=None, metavar="WxH",
+                     help="window size with --windowed")
+    run.add_argument("--no-animations", action="store_true",
+                     help="turn every animation off (same as KIOSK_ANIMATIONS=0)")
+    run.set_defaults(func=cmd_run)
+
+    export = sub.add_parser("export", help="render every slide to PNG, plus a contact sheet")
+    export.add_argument("deck", metavar="DECK")
+    export.add_argument("outdir", metavar="OUTDIR")
+    export.add_argument("--size", type=_size, default=None, metavar="WxH",
+                        help="default: the deck canvas")
+    export.add_argument("--lang", choices=("zh", "en"), default=None)
+    export.set_defaults(func=cmd_export)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:  # `kiosk schema | head`
+        return 0

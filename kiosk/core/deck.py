@@ -1,0 +1,291 @@
+"""The deck schema: every field, its default and its allowed values, declared once.
+
+The loader validates YAML against these models; ``kiosk schema`` publishes them as JSON
+Schema; the player and the Qt views read them. Models are frozen: a loaded deck never
+changes, a reload builds a new one. Paths in a loaded deck are absolute (resolved relative
+to the file that named them).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from kiosk.core.values import Canvas, Duration, LocalText, describe
+
+SlideType = Literal["title", "figures", "chart", "photo"]
+TransitionType = Literal["fade", "slide", "none"]
+_SOURCE_NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_\-]*$")
+_COLOR_RE = re.compile(r"^#[0-9A-Fa-f]{6}$")
+_CHANGE_RE = re.compile(r"^[+\-−]\s*\d+(\.\d+)?\s*\S*$")
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Transition(_Model):
+    """How a slide enters. A plain string ``fade`` is short for ``{type: fade}``."""
+
+    type: TransitionType = "fade"
+    duration: Duration = Field(0.6, description="how long the transition takes")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_plain(cls, value: Any) -> Any:
+        return {"type": value} if isinstance(value, str) else value
+
+
+class SourceRef(_Model):
+    """A value taken from a named feed in ``sources:``."""
+
+    source: str
+
+
+# ---------------------------------------------------------------- sources (data feeds)
+
+
+class _SourceBase(_Model):
+    refresh: Duration = Field(5.0, description="how often the feed is read")
+    stale_after: Duration | None = Field(
+        None, description="after this long without fresh data, the slide shows a stale badge"
+    )
+    window: int = Field(300, ge=1, le=100_000, description="series keep at most this many points")
+
+
+class HttpSource(_SourceBase):
+    """JSON over HTTP(S)."""
+
+    kind: Literal["http"]
+    url: str
+    field: str | None = Field(None, description="dotted path into the JSON: data.series.0.value")
+    timeout: Duration = 5.0
+    headers: dict[str, str] = Field(default_factory=dict)
+    max_bytes: int = Field(1_000_000, ge=1, description="bodies larger than this are refused")
+
+    @field_validator("url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        if not re.match(r"^https?://[^\s/]+", value):
+            raise ValueError(f"expected an http:// or https:// address, got {value!r}")
+        return value
+
+
+class FileSource(_SourceBase):
+    """A CSV or JSON file that another system rewrites."""
+
+    kind: Literal["file"]
+    path: str
+    format: Literal["csv", "json"] | None = Field(None, description="default: from the extension")
+    field: str | None = None
+    refresh: Duration = 2.0
+
+
+class SimSource(_SourceBase):
+    """Simulated data for demos: a seeded random walk, or a CSV replayed at a speed."""
+
+    kind: Literal["sim"]
+    refresh: Duration = 1.0
+    mode: Literal["walk", "replay"] = "walk"
+    seed: int = 0
+    start: float = 100.0
+    step: float = Field(1.0, ge=0, description="largest change per tick of the random walk")
+    min: float | None = None
+    max: float | None = None
+    path: str | None = Field(None, description="CSV to replay (mode: replay)")
+    speed: float = Field(1.0, gt=0)
+    label: bool = Field(True, description="show 模拟数据 (simulated data) on slides using it")
+
+    @model_validator(mode="after")
+    def _replay_needs_path(self) -> SimSource:
+        if self.mode == "replay" and not self.path:
+            raise ValueError("mode: replay needs a path: to the CSV to replay")
+        return self
+
+
+Source = Annotated[HttpSource | FileSource | SimSource, Field(discriminator="kind")]
+
+# ---------------------------------------------------------------- slides
+
+
+class _SlideBase(_Model):
+    title: LocalText | None = None
+    duration: Duration | None = Field(None, description="default: defaults.duration")
+    transition: Annotated[Transition | None, Field(description="default: defaults.transition")] = (
+        None
+    )
+    notes: str | None = Field(None, description="for editors and presenters; never shown")
+    enabled: bool = True
+    source_note: LocalText | None = Field(None, description="default: defaults.source_note")
+
+
+class TitleSlide(_SlideBase):
+    """An initiative's name in Chinese and English, with a subtitle."""
+
+    type: Literal["title"]
+    title: LocalText
+    subtitle: LocalText | None = None
+    kicker: LocalText | None = Field(None, description="small line above the title")
+
+
+class FigureItem(_Model):
+    """One headline number: value, unit, change and label."""
+
+    value: float | SourceRef
+    unit: str = ""
+    label: LocalText
+    change: str | None = Field(None, description='"+27.95%" or "-3.1%": ▲ or ▼ with a colour')
+    note: LocalText | None = Field(None, description="small line under the label")
+    prefix: str = Field("", description='shown before the number, e.g. "≥" or "不少于"')
+    decimals: int | None = Field(None, ge=0, le=6, description="default: as written in the YAML")
+
+    @field_validator("value", mode="before")
+    @classmethod
+    def _number_or_source(cls, value: Any) -> Any:
+        if isinstance(value, bool):
+            raise ValueError(f"expected a number or {{source: name}}, got {describe(value)}")
+        if isinstance(value, int | float):
+            return float(value)
+        if isinstance(value, str):
+            try:
+                return float(value.replace(",", ""))
+            except ValueError:
+                raise ValueError(
+                    f"expected a number or {{source: name}}, got {describe(value)}"
+                ) from None
+        if isinstance(value, dict):
+            return SourceRef.model_validate(value)
+        raise ValueError(f"expected a number or {{source: name}}, got {describe(value)}")
+
+    @field_validator("change")
+    @classmethod
+    def _signed(cls, value: str | None) -> str | None:
+        if value is not None and not _CHANGE_RE.match(value.strip()):
+            raise ValueError(f'expected a signed change like "+27.95%" or "-3.1%", got {value!r}')
+        return value
+
+    @property
+    def falling(self) -> bool:
+        return self.change is not None and self.change.strip()[0] in "-−"
+
+
+class FiguresSlide(_SlideBase):
+    """1 to 6 big numbers in a grid that fits the count."""
+
+    type: Literal["figures"]
+    items: tuple[FigureItem, ...] = Field(min_length=1, max_length=6)
+
+
+Point = tuple[float | str, float]
+
+
+class Series(_Model):
+    """One line or set of bars: inline ``data`` or a feed named in ``source``."""
+
+    name: LocalText
+    data: tuple[Point, ...] | None = None
+    source: str | None = None
+    color: str | None = Field(None, description='"#RRGGBB"; default: the deck palette')
+
+    @field_validator("color")
+    @classmethod
+    def _hex(cls, value: str | None) -> str | None:
+        if value is not None and not _COLOR_RE.match(value):
+            raise ValueError(f'expected a colour like "#2ec4ff", got {value!r}')
+        return value
+
+    @model_validator(mode="after")
+    def _one_of(self) -> Series:
+        if (self.data is None) == (self.source is None):
+            raise ValueError("give exactly one of data: [[x, y], …] or source: name")
+        return self
+
+
+class ChartSlide(_SlideBase):
+    """A line or bar chart."""
+
+    type: Literal["chart"]
+    chart: Literal["line", "bar"] = "line"
+    series: tuple[Series, ...] = Field(min_length=1, max_length=8)
+    unit: str = Field("", description="unit of the values, shown on the axis and last point")
+    x_label: LocalText | None = None
+    y_label: LocalText | None = None
+    y_min: float | None = None
+    y_max: float | None = None
+
+
+class PhotoSlide(_SlideBase):
+    """A photo or illustration with caption and credit."""
+
+    type: Literal["photo"]
+    image: str
+    caption: LocalText | None = None
+    credit: LocalText = Field(description="photographer or 示意图 (illustration); required")
+    fit: Literal["cover", "contain"] = "cover"
+    ken_burns: bool = Field(True, description="slow pan and zoom")
+
+
+Slide = Annotated[TitleSlide | FiguresSlide | ChartSlide | PhotoSlide, Field(discriminator="type")]
+
+# ---------------------------------------------------------------- deck
+
+
+class Defaults(_Model):
+    """Deck-wide defaults; a slide's own setting wins."""
+
+    duration: Duration = 8.0
+    transition: Transition = Transition()
+    source_note: LocalText | None = None
+
+
+class Deck(_Model):
+    """A whole show."""
+
+    title: LocalText
+    canvas: Canvas = (1920, 1080)
+    defaults: Defaults = Defaults()
+    idle_resume: Duration = Field(30.0, description="auto-play resumes this long after a touch")
+    idle_home: bool = Field(False, description="on idle resume, also return to the first slide")
+    progress: bool = Field(True, description="show the progress bar and position dots")
+    language: Literal["zh", "en"] = Field("zh", description="language shown first")
+    sources: dict[str, Source] = Field(default_factory=dict)
+    slides: tuple[Slide, ...] = Field(min_length=1)
+
+    @field_validator("sources")
+    @classmethod
+    def _names(cls, value: dict[str, Any]) -> dict[str, Any]:
+        for name in value:
+            if not _SOURCE_NAME_RE.match(name):
+                raise ValueError(
+                    f"source name {name!r} must start with a letter and use only "
+                    "letters, digits, _ and -"
+                )
+        return value
+
+    @model_validator(mode="after")
+    def _something_to_show(self) -> Deck:
+        if not any(slide.enabled for slide in self.slides):
+            raise ValueError("every slide is disabled (enabled: false); enable at least one")
+        return self
+
+    # The one place for precedence: slide setting, then deck default (cf. reveal.js cueAutoSlide).
+    def duration_of(self, slide: AnySlide) -> float:
+        return slide.duration if slide.duration is not None else self.defaults.duration
+
+    def transition_of(self, slide: AnySlide) -> Transition:
+        return slide.transition if slide.transition is not None else self.defaults.transition
+
+    def source_note_of(self, slide: AnySlide) -> LocalText | None:
+        return slide.source_note if slide.source_note is not None else self.defaults.source_note
+
+    @property
+    def bilingual(self) -> bool:
+        """True when any slide title has an English counterpart (offer the 中/EN toggle)."""
+        return self.title.bilingual or any(s.title and s.title.bilingual for s in self.slides)
+
+
+AnySlide = TitleSlide | FiguresSlide | ChartSlide | PhotoSlide
+SLIDE_TYPES: tuple[str, ...] = ("title", "figures", "chart", "photo")
+SOURCE_KINDS: tuple[str, ...] = ("http", "file", "sim")

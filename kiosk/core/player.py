@@ -1,0 +1,177 @@
+"""Playback state machine: which slide is shown, and when the next change is due.
+
+Qt-free and clock-free: every method that depends on time takes ``now`` (seconds on any
+monotonic clock). The Qt window owns the one real clock and a single timer that it sets to
+:meth:`Player.deadline`.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from kiosk.core.deck import AnySlide, Deck
+
+log = logging.getLogger(__name__)
+MIN_DURATION = 0.5  # forgiving at runtime: a 0s slide would spin the loop (cf. Anthias clamp)
+
+
+@dataclass(frozen=True)
+class Change:
+    """What the view must do after a call: show ``index``, moving ``direction`` (+1/-1)."""
+
+    index: int
+    direction: int
+    reason: str  # "auto" | "user" | "resume"
+
+
+class Player:
+    """Current slide, auto-advance, user navigation, pause and idle resume."""
+
+    def __init__(self, deck: Deck, now: float, start: int = 0) -> None:
+        self.deck = deck
+        self._order = [i for i, s in enumerate(deck.slides) if s.enabled]
+        if not self._order:  # the loader refuses such decks; stay safe anyway
+            self._order = [0]
+        self.index = self._nearest(start)
+        self._started = now
+        self._elapsed_at_pause = 0.0
+        self._idle_until: float | None = None
+        self._held = False
+
+    # ------------------------------------------------------------------ queries
+    @property
+    def slide(self) -> AnySlide:
+        return self.deck.slides[self.index]
+
+    @property
+    def position(self) -> int:
+        """0-based position among enabled slides (for the position dots)."""
+        return self._order.index(self.index)
+
+    @property
+    def count(self) -> int:
+        return len(self._order)
+
+    @property
+    def paused(self) -> bool:
+        return self._held or self._idle_until is not None
+
+    @property
+    def held(self) -> bool:
+        """Paused by an explicit pause (Space, the pause button): no automatic resume."""
+        return self._held
+
+    def duration(self) -> float:
+        return max(MIN_DURATION, self.deck.duration_of(self.slide))
+
+    def elapsed(self, now: float) -> float:
+        if self.paused:
+            return self._elapsed_at_pause
+        return min(max(0.0, now - self._started), self.duration())
+
+    def progress(self, now: float) -> float:
+        """Fraction 0..1 of the current slide's time that has passed."""
+        return self.elapsed(now) / self.duration()
+
+    def deadline(self, now: float) -> float | None:
+        """When :meth:`tick` next has something to do; None while held indefinitely."""
+        if self._held:
+            return None
+        if self._idle_until is not None:
+            return self._idle_until
+        return self._started + self.duration()
+
+    # ------------------------------------------------------------------ time
+    def tick(self, now: float) -> Change | None:
+        """Advance if the current slide's time is up, or resume after idle."""
+        if self._held:
+            return None
+        if self._idle_until is not None:
+            if now < self._idle_until:
+                return None
+            return self._resume(now)
+        if now >= self._started + self.duration():
+            return self._move(+1, now, "auto")
+        return None
+
+    # ------------------------------------------------------------------ navigation
+    def next(self, now: float, user: bool = True) -> Change:
+        return self._after_user(now, self._move(+1, now, "user"), user)
+
+    def prev(self, now: float, user: bool = True) -> Change:
+        return self._after_user(now, self._move(-1, now, "user"), user)
+
+    def goto(self, index: int, now: float, user: bool = True) -> Change:
+        """Jump to slide ``index`` of the deck (a disabled one goes to the next enabled)."""
+        target = self._nearest(index)
+        direction = 1 if self._order.index(target) >= self.position else -1
+        change = self._show(target, direction, now, "user")
+        return self._after_user(now, change, user)
+
+    def first(self, now: float, user: bool = True) -> Change:
+        return self.goto(self._order[0], now, user)
+
+    def last(self, now: float, user: bool = True) -> Change:
+        return self.goto(self._order[-1], now, user)
+
+    # ------------------------------------------------------------------ pausing
+    def interact(self, now: float) -> None:
+        """A visitor touched: pause auto-play until ``idle_resume`` passes without input."""
+        if not self.paused:
+            self._elapsed_at_pause = self.elapsed(now)
+        if not self._held:
+            self._idle_until = now + self.deck.idle_resume
+
+    def toggle_hold(self, now: float) -> bool:
+        """Pause or play explicitly (Space). Returns True when now held."""
+        if self._held:
+            self._held = False
+            self._idle_until = None
+            self._restart(now)
+        else:
+            if not self.paused:
+                self._elapsed_at_pause = self.elapsed(now)
+            self._held = True
+            self._idle_until = None
+        return self._held
+
+    # ------------------------------------------------------------------ internals
+    def _after_user(self, now: float, change: Change, user: bool) -> Change:
+        if user:
+            self._elapsed_at_pause = 0.0
+            if not self._held:
+                self._idle_until = now + self.deck.idle_resume
+        return change
+
+    def _resume(self, now: float) -> Change | None:
+        self._idle_until = None
+        if self.deck.idle_home and self.index != self._order[0]:
+            return self._show(self._order[0], -1, now, "resume")
+        self._restart(now)
+        return None
+
+    def _restart(self, now: float) -> None:
+        # Resume where the slide's clock stood, but grant at least a short look.
+        remaining = self.duration() - self._elapsed_at_pause
+        self._started = now - self._elapsed_at_pause if remaining > 1.0 else now
+        self._elapsed_at_pause = 0.0
+
+    def _move(self, step: int, now: float, reason: str) -> Change:
+        position = (self.position + step) % len(self._order)
+        return self._show(self._order[position], step, now, reason)
+
+    def _show(self, index: int, direction: int, now: float, reason: str) -> Change:
+        self.index = index
+        self._started = now
+        self._elapsed_at_pause = 0.0
+        return Change(index, direction, reason)
+
+    def _nearest(self, index: int) -> int:
+        """``index`` if enabled, else the next enabled slide (wrapping)."""
+        total = len(self.deck.slides)
+        for offset in range(total):
+            candidate = (index + offset) % total
+            if candidate in self._order:
+                return candidate
+        return self._order[0]

@@ -1,0 +1,143 @@
+"""Small value types shared by the deck schema: durations, canvas sizes, localized text.
+
+Each is an ``Annotated`` type: a plain Python value after validation, a friendly error
+message for editors when the input is wrong, and a JSON Schema that matches what may be
+written in the YAML (so editors get autocompletion for the input forms, not the parsed ones).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, WithJsonSchema, model_validator
+
+_DURATION_RE = re.compile(r"^\s*(-?\d+(?:\.\d+)?|-?\.\d+)\s*(ms|s|sec|m|min|h)?\s*$")
+_UNIT_SECONDS = {"ms": 0.001, "s": 1.0, "sec": 1.0, "m": 60.0, "min": 60.0, "h": 3600.0}
+MAX_DURATION_S = 24 * 3600.0
+DURATION_HELP = 'a duration like "8s", "1.5s", "600ms", "2min" or a number of seconds'
+
+
+def parse_duration(value: Any) -> float:
+    """Turn ``"8s"``, ``"600ms"``, ``"2min"`` or a number of seconds into seconds."""
+    if isinstance(value, bool):
+        raise ValueError(f"expected {DURATION_HELP}, got {value!r}")
+    if isinstance(value, int | float):
+        seconds = float(value)
+    elif isinstance(value, str):
+        match = _DURATION_RE.match(value)
+        if not match:
+            raise ValueError(f"expected {DURATION_HELP}, got {value!r}")
+        seconds = float(match.group(1)) * _UNIT_SECONDS[match.group(2) or "s"]
+    else:
+        raise ValueError(f"expected {DURATION_HELP}, got {describe(value)}")
+    if not 0 <= seconds <= MAX_DURATION_S:
+        raise ValueError(f"duration must be between 0s and 24h, got {value!r}")
+    return seconds
+
+
+def format_duration(seconds: float) -> str:
+    """Human form of a duration for summaries: ``"3m 12s"``, ``"8s"``, ``"1.5s"``."""
+    if seconds >= 60:
+        minutes, rest = divmod(round(seconds), 60)
+        return f"{minutes}m {rest}s" if rest else f"{minutes}m"
+    return f"{seconds:g}s"
+
+
+Duration = Annotated[
+    float,
+    BeforeValidator(parse_duration),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "number", "minimum": 0},
+                {"type": "string", "pattern": _DURATION_RE.pattern},
+            ],
+            "description": DURATION_HELP,
+        }
+    ),
+]
+
+_CANVAS_RE = re.compile(r"^\s*(\d{3,5})\s*[xX×]\s*(\d{3,5})\s*$")
+
+
+def parse_canvas(value: Any) -> tuple[int, int]:
+    """``"1920x1080"`` -> ``(1920, 1080)``; each side between 320 and 7680."""
+    match = _CANVAS_RE.match(value) if isinstance(value, str) else None
+    if not match:
+        raise ValueError(f'expected a size like "1920x1080" or "1080x1920", got {value!r}')
+    width, height = int(match.group(1)), int(match.group(2))
+    if not (320 <= width <= 7680 and 320 <= height <= 7680):
+        raise ValueError(f"each side must be between 320 and 7680 pixels, got {value!r}")
+    return width, height
+
+
+Canvas = Annotated[
+    tuple[int, int],
+    BeforeValidator(parse_canvas),
+    WithJsonSchema({"type": "string", "pattern": _CANVAS_RE.pattern, "examples": ["1920x1080"]}),
+]
+
+
+class Text(BaseModel):
+    """Text in Chinese and, optionally, English. A plain YAML string fills ``zh``."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    zh: str
+    en: str = ""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_plain(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return {"zh": value}
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return {"zh": f"{value}"}
+        if isinstance(value, dict):
+            if "zh" not in value and isinstance(value.get("en"), str):
+                return {**value, "zh": value["en"]}
+            return value
+        raise ValueError(f"expected text: a string or {{zh: …, en: …}}, got {describe(value)}")
+
+    def get(self, lang: Literal["zh", "en"] = "zh") -> str:
+        """The text in ``lang``, falling back to Chinese when no translation exists."""
+        return self.en if lang == "en" and self.en else self.zh
+
+    @property
+    def bilingual(self) -> bool:
+        return bool(self.en) and self.en != self.zh
+
+
+TEXT_JSON_SCHEMA: dict[str, Any] = {
+    "anyOf": [
+        {"type": "string"},
+        {"type": "number"},
+        {
+            "type": "object",
+            "properties": {"zh": {"type": "string"}, "en": {"type": "string"}},
+            "additionalProperties": False,
+            "minProperties": 1,
+        },
+    ],
+    "description": "a string, or {zh: 中文, en: English}",
+}
+
+LocalText = Annotated[Text, WithJsonSchema(TEXT_JSON_SCHEMA)]
+
+
+def describe(value: Any) -> str:
+    """Name the YAML kind of a value for error messages: 'a list', 'the number 3'."""
+    if value is None:
+        return "nothing (empty value)"
+    if isinstance(value, bool):
+        return f"the boolean {str(value).lower()}"
+    if isinstance(value, int | float):
+        return f"the number {value!r}"
+    if isinstance(value, str):
+        shown = value if len(value) <= 40 else value[:37] + "…"
+        return f"the text {shown!r}"
+    if isinstance(value, list | tuple):
+        return f"a list of {len(value)} item(s)"
+    if isinstance(value, dict):
+        return "a mapping {…}"
+    return f"a {type(value).__name__}"

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Install the system libraries Qt (PySide6 wheels) needs, only when they are missing and apt
+# is usable. `run`: libraries for the xcb and offscreen platforms; `test`: also Xvfb.
+set -euo pipefail
+want=(libgl1 libegl1 libopengl0 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libfreetype6
+      libglib2.0-0 libdbus-1-3 libx11-xcb1 libxcb-cursor0 libxcb-icccm4 libxcb-image0
+      libxcb-keysyms1 libxcb-randr0 libxcb-render-util0 libxcb-shape0 libxcb-xinerama0
+      libxcb-xkb1 libxrender1 libxi6 fontconfig)
+[ "${1:-run}" = test ] && want+=(xvfb xauth x11-utils)
+
+command -v dpkg-query >/dev/null 2>&1 || { echo "setup: no dpkg; install Qt's libraries yourself"; exit 0; }
+missing=()
+for pkg in "${want[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then
+  if command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then sudo="sudo -n"
+  else echo "setup: missing system packages (need root to install): ${missing[*]}"; exit 0; fi
+fi
+echo "setup: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
