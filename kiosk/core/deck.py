@@ -250,6 +250,9 @@ class Deck(_Model):
     idle_home: bool = Field(False, description="on idle resume, also return to the first slide")
     progress: bool = Field(True, description="show the progress bar and position dots")
     language: Literal["zh", "en"] = Field("zh", description="language shown first")
+    change_colors: Literal["cn", "intl"] = Field(
+        "cn", description="cn: rises red, falls green (Chinese convention); intl: the reverse"
+    )
     sources: dict[str, Source] = Field(default_factory=dict)
     slides: tuple[Slide, ...] = Field(min_length=1)
 

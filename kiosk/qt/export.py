@@ -1,0 +1,103 @@
+"""``kiosk export``: every enabled slide rendered headless in its final state, plus a
+contact sheet for an editor's review."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import math
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from kiosk.core.deck import Deck
+from kiosk.core.loader import load_deck
+from kiosk.core.problems import display_path
+
+if TYPE_CHECKING:
+    from PySide6.QtCore import QSize
+    from PySide6.QtGui import QImage
+
+log = logging.getLogger(__name__)
+SHEET_COLS = 4
+THUMB_W = 480
+
+
+def export(args: argparse.Namespace) -> int:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # export never needs a display
+    result = load_deck(args.deck)
+    for problem in result.problems:
+        print(problem, file=sys.stderr)
+    if result.deck is None:
+        return 1
+    from PySide6.QtCore import QSize
+
+    from kiosk.qt.app import make_app
+
+    app = make_app()
+    size = QSize(*(args.size or result.deck.canvas))
+    paths = export_deck(result.deck, Path(args.outdir), size, args.lang)
+    print(f"{display_path(Path(args.outdir))}: {len(paths) - 1} slides and contact-sheet.png "
+          f"at {size.width()}x{size.height()}")
+    del app
+    return 0
+
+
+def export_deck(deck: Deck, outdir: Path, size: QSize, lang: str | None = None) -> list[Path]:
+    """Write 001.png… and contact-sheet.png; return their paths (sheet last)."""
+    from kiosk.qt.stage import Stage
+
+    outdir.mkdir(parents=True, exist_ok=True)
+    stage = Stage(deck, size, lang=lang, animations=False)
+    enabled = [i for i, s in enumerate(deck.slides) if s.enabled]
+    frames, paths = [], []
+    for n, index in enumerate(enabled, start=1):
+        image = stage.render(index, elapsed=1e6)
+        path = outdir / f"{n:03d}.png"
+        image.save(str(path))
+        paths.append(path)
+        frames.append(image)
+    sheet = contact_sheet(frames, deck)
+    sheet_path = outdir / "contact-sheet.png"
+    sheet.save(str(sheet_path))
+    paths.append(sheet_path)
+    return paths
+
+
+def contact_sheet(frames: list[QImage], deck: Deck) -> QImage:
+    """All slides as numbered thumbnails on one image."""
+    from PySide6.QtCore import QRectF, Qt
+    from PySide6.QtGui import QColor, QImage, QPainter
+
+    from kiosk.qt.fonts import font
+
+    if not frames:
+        return QImage(16, 16, QImage.Format.Format_RGB32)
+    aspect = frames[0].height() / frames[0].width()
+    thumb_h = round(THUMB_W * aspect)
+    cols = min(SHEET_COLS, len(frames))
+    rows = math.ceil(len(frames) / cols)
+    pad, label = 24, 40
+    sheet = QImage(cols * (THUMB_W + pad) + pad, rows * (thumb_h + pad + label) + pad + 60,
+                   QImage.Format.Format_RGB32)
+    sheet.fill(QColor("#1b2330"))
+    p = QPainter(sheet)
+    p.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+    p.setRenderHint(QPainter.RenderHint.Antialiasing)
+    p.setPen(QColor("#f4f7fb"))
+    p.setFont(font(28, True))
+    p.drawText(QRectF(pad, 12, sheet.width() - 2 * pad, 44), int(Qt.AlignmentFlag.AlignVCenter),
+               f"{deck.title.get('zh')} · {len(frames)} slides")
+    enabled = [s for s in deck.slides if s.enabled]
+    for n, frame in enumerate(frames):
+        x = pad + (n % cols) * (THUMB_W + pad)
+        y = 60 + pad + (n // cols) * (thumb_h + pad + label)
+        p.drawImage(QRectF(x, y, THUMB_W, thumb_h), frame)
+        p.setFont(font(20))
+        slide = enabled[n]
+        title = slide.title.get("zh") if slide.title else ""
+        p.drawText(QRectF(x, y + thumb_h + 6, THUMB_W, label - 6),
+                   int(Qt.AlignmentFlag.AlignLeft), f"{n + 1:03d} · {slide.type} · {title}")
+    p.end()
+    return sheet

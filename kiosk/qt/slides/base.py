@@ -1,0 +1,117 @@
+"""What every slide view shares: background, heading, source line, and the paint contract.
+
+A view is built from its core model and paints onto a QPainter already scaled to the design
+canvas, so text is rasterised at the screen's real resolution (crisp at 4K) while layouts
+are written once in design pixels. ``elapsed`` (seconds since the slide settled) drives its
+animations; a view never reads a clock.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import QPointF, QRectF, QSizeF, Qt
+from PySide6.QtGui import QColor, QLinearGradient, QPainter, QRadialGradient
+
+from kiosk.core.deck import AnySlide, Deck
+from kiosk.core.values import Text
+from kiosk.qt import theme
+from kiosk.qt.text import draw_text
+
+LEFT = Qt.AlignmentFlag.AlignLeft
+CENTER = Qt.AlignmentFlag.AlignHCenter
+RIGHT = Qt.AlignmentFlag.AlignRight
+
+
+@dataclass
+class ViewContext:
+    """What a view needs besides its slide: the deck, language, canvas and device scale."""
+
+    deck: Deck
+    canvas: QSizeF  # layout size in design px (portrait screens get a portrait canvas)
+    scale: float = 1.0  # device pixels per design pixel
+    lang: str = "zh"
+    animations: bool = True
+
+    @property
+    def portrait(self) -> bool:
+        return self.canvas.height() > self.canvas.width()
+
+    def primary(self, text: Text | None) -> str:
+        return text.get("zh" if self.lang == "zh" else "en") if text else ""
+
+    def secondary(self, text: Text | None) -> str:
+        """The other language's line (English subtitles for visitors), if it differs."""
+        if not text or not text.bilingual:
+            return ""
+        return text.en if self.lang == "zh" else text.zh
+
+
+class SlideView:
+    """Base view: subclasses implement :meth:`paint_content` and may animate."""
+
+    def __init__(self, slide: AnySlide, ctx: ViewContext) -> None:
+        self.slide = slide
+        self.ctx = ctx
+
+    # ------------------------------------------------------------------ contract
+    def paint(self, p: QPainter, elapsed: float) -> None:
+        w, h = self.ctx.canvas.width(), self.ctx.canvas.height()
+        self.paint_background(p, w, h)
+        content = self.paint_heading(p, w, h)
+        self.paint_source(p, w, h)
+        self.paint_content(p, content, elapsed)
+
+    def paint_content(self, p: QPainter, rect: QRectF, elapsed: float) -> None:
+        raise NotImplementedError
+
+    def animating(self, elapsed: float) -> bool:
+        """True while the view changes with time (the window then paints every frame)."""
+        return False
+
+    def settle_time(self) -> float:
+        """Seconds after which the view has reached its final state (for export)."""
+        return 0.0
+
+    def dispose(self) -> None:
+        """Free pixmaps, plot items and anything else the view holds."""
+
+    # ------------------------------------------------------------------ shared parts
+    def paint_background(self, p: QPainter, w: float, h: float) -> None:
+        gradient = QLinearGradient(0, 0, 0, h)
+        gradient.setColorAt(0, theme.BG_TOP)
+        gradient.setColorAt(1, theme.BG_BOTTOM)
+        p.fillRect(QRectF(0, 0, w, h), gradient)
+        glow = QRadialGradient(QPointF(w * 0.82, h * 0.1), max(w, h) * 0.6)
+        glow.setColorAt(0, QColor(46, 196, 255, 38))
+        glow.setColorAt(1, QColor(46, 196, 255, 0))
+        p.fillRect(QRectF(0, 0, w, h), glow)
+
+    def paint_heading(self, p: QPainter, w: float, h: float) -> QRectF:
+        """Slide title (and its translation); returns the rectangle left for content."""
+        m = theme.MARGIN
+        top = m * 0.8
+        title = self.ctx.primary(self.slide.title)
+        if title:
+            p.fillRect(QRectF(m, top + 8, 8, 56), theme.ACCENT)
+            used = draw_text(p, QRectF(m + 32, top, w - 2 * m - 32, 72), title, 56,
+                             theme.TEXT, bold=True, max_lines=1)
+            top = max(top + 72, used.bottom())
+            sub = self.ctx.secondary(self.slide.title)
+            if sub:
+                used = draw_text(p, QRectF(m + 32, top + 4, w - 2 * m - 32, 40), sub, 28,
+                                 theme.MUTED, max_lines=1)
+                top = used.bottom()
+            top += 32
+        bottom = h - m * 0.95
+        return QRectF(m, top, w - 2 * m, bottom - top)
+
+    def paint_source(self, p: QPainter, w: float, h: float) -> None:
+        note = self.ctx.deck.source_note_of(self.slide)
+        text = self.ctx.primary(note)
+        if not text:
+            return
+        m = theme.MARGIN
+        width = w - 2 * m if self.ctx.portrait else w * 0.62
+        draw_text(p, QRectF(m, h - m * 0.72, width, 30), text, theme.SOURCE_PX, theme.MUTED,
+                  max_lines=1, min_px=14, wrap=False)

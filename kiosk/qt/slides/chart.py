@@ -1,0 +1,220 @@
+"""Chart slide: pyqtgraph styled for a big screen, rendered into a cached device-size image.
+
+pyqtgraph and numpy are imported by this module only; the stage imports it lazily (after
+the first frame, never during a transition). Plot items are created once and later updated
+with ``setData``; the plot widget is never shown: it renders into an image that is redrawn
+only when the data or the size changes.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QCoreApplication, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QImage, QPainter
+
+from kiosk.core.deck import ChartSlide, Series
+from kiosk.qt import theme
+from kiosk.qt.fonts import font
+from kiosk.qt.slides.base import SlideView, ViewContext
+
+log = logging.getLogger(__name__)
+pg.setConfigOptions(antialias=True, background=None, foreground=theme.MUTED.name())
+
+
+def _points(series: Series) -> tuple[list[float | str], list[float]]:
+    data = series.data or ()
+    return [x for x, _ in data], [y for _, y in data]
+
+
+def _fmt(value: float) -> str:
+    return f"{value:.2f}".rstrip("0").rstrip(".")
+
+
+class ChartView(SlideView):
+    slide: ChartSlide
+
+    def __init__(self, slide: ChartSlide, ctx: ViewContext) -> None:
+        super().__init__(slide, ctx)
+        self._widget: Any = None
+        self._items: list[Any] = []
+        self._labels: list[Any] = []
+        self._image: QImage | None = None
+        self._categories: list[str] = []
+        self.renders = 0  # how often the plot was re-rendered (tests, benchmarks)
+
+    # ------------------------------------------------------------------ building
+    def _build(self) -> None:
+        s = self.ctx.scale
+        widget = pg.PlotWidget(background=None)
+        widget.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen, True)
+        widget.setFrameShape(widget.Shape.NoFrame)
+        widget.show()  # never on screen; lets Qt lay the plot out at the size we render
+        plot = widget.getPlotItem()
+        plot.hideButtons()
+        plot.setMenuEnabled(False)
+        plot.getViewBox().setMouseEnabled(False, False)
+        plot.showGrid(x=False, y=True, alpha=0.18)
+        tick_font = font(26 * s)
+        for name in ("left", "bottom"):
+            axis = plot.getAxis(name)
+            axis.setPen(pg.mkPen(theme.MUTED, width=max(1, 2 * s)))
+            axis.setTextPen(pg.mkPen(theme.TEXT))
+            axis.setStyle(tickFont=tick_font, tickTextOffset=int(14 * s),
+                          tickLength=int(-10 * s))
+        plot.getAxis("left").setWidth(int(130 * s))
+        plot.getAxis("bottom").setHeight(int(70 * s))
+        label_css = {"color": theme.MUTED.name(), "font-size": f"{int(24 * s)}px",
+                     "font-family": font(12).family()}
+        if self.slide.y_label:
+            plot.setLabel("left", self.ctx.primary(self.slide.y_label), **label_css)
+        if self.slide.x_label:
+            plot.setLabel("bottom", self.ctx.primary(self.slide.x_label), **label_css)
+        if len(self.slide.series) > 1 or self.slide.chart == "line":
+            legend = plot.addLegend(offset=(int(30 * s), int(10 * s)),
+                                    labelTextSize=f"{int(26 * s)}px",
+                                    labelTextColor=theme.TEXT.name(),
+                                    brush=pg.mkBrush(6, 16, 31, 170))
+            legend.setLabelTextSize(f"{int(26 * s)}px")
+        self._widget = widget
+        self._items = [self._make_item(plot, i, series)
+                       for i, series in enumerate(self.slide.series)]
+        self._labels = [[] for _ in self.slide.series]
+        self.refresh()
+
+    def color(self, index: int) -> QColor:
+        series = self.slide.series[index]
+        return QColor(series.color or theme.SERIES[index % len(theme.SERIES)])
+
+    def _make_item(self, plot: Any, index: int, series: Series) -> Any:
+        s, color = self.ctx.scale, self.color(index)
+        name = self.ctx.primary(series.name)
+        if self.slide.chart == "bar":
+            item = pg.BarGraphItem(x=[0], height=[0], width=0.6, brush=pg.mkBrush(color),
+                                   pen=pg.mkPen(None), name=name)
+            plot.addItem(item)
+            return item
+        return plot.plot([], [], pen=pg.mkPen(color, width=6 * s), symbol="o",
+                         symbolSize=16 * s, symbolBrush=color,
+                         symbolPen=pg.mkPen(theme.BG_BOTTOM, width=3 * s), name=name)
+
+    def _label(self, series: int, point: int) -> Any:
+        """The value label of a point, created once and reused (no per-update items)."""
+        labels = self._labels[series]
+        while len(labels) <= point:
+            labels.append(self._make_label(self._widget.getPlotItem(), series))
+        return labels[point]
+
+    def _make_label(self, plot: Any, index: int) -> Any:
+        label = pg.TextItem("", color=self.color(index), anchor=(0.5, 1.15))
+        label.setFont(font(30 * self.ctx.scale, bold=True))
+        plot.addItem(label)
+        return label
+
+    # ------------------------------------------------------------------ data
+    def refresh(self) -> None:
+        """Push the series' data into the existing plot items (setData, no re-plotting)."""
+        if self._widget is None:
+            return
+        xs_all = [_points(s)[0] for s in self.slide.series]
+        self._categories = self._category_names(xs_all)
+        count = len(self.slide.series)
+        for i, series in enumerate(self.slide.series):
+            xs, ys = _points(series)
+            x = self._x_positions(xs)
+            if self.slide.chart == "bar":
+                width = 0.7 / count
+                offset = (i - (count - 1) / 2) * width
+                self._items[i].setOpts(x=x + offset, height=np.asarray(ys, float),
+                                       width=width * 0.9)
+            else:
+                self._items[i].setData(x, np.asarray(ys, float))
+            self._place_label(i, x, ys, offset=(i - (count - 1) / 2) * (0.7 / count)
+                              if self.slide.chart == "bar" else 0.0)
+        self._set_axes()
+        self._image = None
+
+    def _place_label(self, i: int, x: Any, ys: list[float], offset: float) -> None:
+        """Label the last point of a line; every bar of a bar chart."""
+        shown = range(len(ys)) if self.slide.chart == "bar" else range(len(ys) - 1, len(ys))
+        for label in self._labels[i]:
+            label.setText("")
+        for k in shown:
+            label = self._label(i, k)
+            label.setText(f"{_fmt(ys[k])}{self.slide.unit}")
+            label.setPos(float(x[k]) + offset, float(ys[k]))
+
+    def _category_names(self, xs_all: list[list[float | str]]) -> list[str]:
+        names: list[str] = []
+        if any(isinstance(x, str) for xs in xs_all for x in xs) or self.slide.chart == "bar":
+            for xs in xs_all:
+                for x in xs:
+                    text = x if isinstance(x, str) else _fmt(float(x))
+                    if text not in names:
+                        names.append(text)
+        return names
+
+    def _x_positions(self, xs: list[float | str]) -> Any:
+        if self._categories:
+            return np.asarray([self._categories.index(x if isinstance(x, str) else _fmt(x))
+                               for x in xs], float)
+        return np.asarray(xs, float)
+
+    def _set_axes(self) -> None:
+        plot = self._widget.getPlotItem()
+        bottom = plot.getAxis("bottom")
+        ys = [y for s in self.slide.series for y in _points(s)[1]]
+        top = max(ys) if ys else 1.0
+        low = min([0.0, *ys]) if self.slide.chart == "bar" else (min(ys) if ys else 0.0)
+        if self._categories:
+            bottom.setTicks([list(enumerate(self._categories))])
+            plot.setXRange(-0.6, len(self._categories) - 0.4, padding=0)
+        else:
+            xs = [float(x) for s in self.slide.series for x in _points(s)[0]]
+            if xs and all(float(x).is_integer() for x in xs) and len(set(xs)) <= 12:
+                bottom.setTicks([[(x, _fmt(x)) for x in sorted(set(xs))]])
+            if xs:
+                span = (max(xs) - min(xs)) or 1.0
+                plot.setXRange(min(xs) - span * 0.06, max(xs) + span * 0.1, padding=0)
+        y_min = self.slide.y_min if self.slide.y_min is not None else low
+        y_max = self.slide.y_max if self.slide.y_max is not None else top * 1.18
+        if self.slide.chart == "line" and self.slide.y_min is None:
+            y_min = low - (top - low) * 0.15
+        plot.setYRange(y_min, y_max if y_max > y_min else y_min + 1, padding=0)
+
+    # ------------------------------------------------------------------ painting
+    def paint_content(self, p: QPainter, rect: QRectF, elapsed: float) -> None:
+        s = self.ctx.scale
+        size = QSize(max(1, round(rect.width() * s)), max(1, round(rect.height() * s)))
+        if self._widget is None:
+            self._build()
+        if self._image is None or self._image.size() != size:
+            self._render(size)
+        assert self._image is not None
+        p.drawImage(rect, self._image)
+
+    def _render(self, size: QSize) -> None:
+        if self._widget.size() != size:
+            self._widget.resize(size)
+            # "shown" off-screen (WA_DontShowOnScreen): deliver the resize now, not later
+            QCoreApplication.sendPostedEvents(self._widget, 0)
+            QCoreApplication.sendPostedEvents(self._widget.viewport(), 0)
+        image = QImage(size, QImage.Format.Format_ARGB32_Premultiplied)
+        image.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(image)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        self._widget.render(painter)
+        painter.end()
+        self._image = image
+        self.renders += 1
+
+    def dispose(self) -> None:
+        self._image = None
+        if self._widget is not None:
+            self._widget.getPlotItem().clear()
+            self._widget.deleteLater()
+            self._widget = None
+        self._items, self._labels = [], []

@@ -1,0 +1,140 @@
+"""Figures slide: 1 to 6 headline numbers that count up, with unit, change and label."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QFontMetricsF, QPainter, QPainterPath
+
+from kiosk.core.deck import FigureItem, FiguresSlide
+from kiosk.core.numbers import count_up, format_number, magnitude
+from kiosk.qt import theme
+from kiosk.qt.fonts import font
+from kiosk.qt.slides.base import SlideView
+from kiosk.qt.text import draw_text
+
+COUNT_UP_S = 1.6
+STAGGER_S = 0.12  # each figure starts a little after the previous one
+
+# columns per row for 1..6 items, landscape and portrait
+_ROWS = {1: [1], 2: [2], 3: [3], 4: [2, 2], 5: [3, 2], 6: [3, 3]}
+_ROWS_PORTRAIT = {1: [1], 2: [1, 1], 3: [1, 1, 1], 4: [2, 2], 5: [2, 2, 1], 6: [2, 2, 2]}
+
+
+def grid(count: int, rect: QRectF, portrait: bool, gap: float = 40) -> list[QRectF]:
+    """Cells for ``count`` figures in rows that fit the count (3+2 for five)."""
+    rows = (_ROWS_PORTRAIT if portrait else _ROWS)[max(1, min(6, count))]
+    cell_h = (rect.height() - gap * (len(rows) - 1)) / len(rows)
+    cells = []
+    for r, cols in enumerate(rows):
+        cell_w = (rect.width() - gap * (cols - 1)) / cols
+        for c in range(cols):
+            cells.append(QRectF(rect.left() + c * (cell_w + gap),
+                                rect.top() + r * (cell_h + gap), cell_w, cell_h))
+    return cells[:count]
+
+
+class FiguresView(SlideView):
+    slide: FiguresSlide
+
+    def value_of(self, item: FigureItem) -> float | None:
+        """The number to show; live feeds come in a later issue (None: no data yet)."""
+        return item.value if isinstance(item.value, float) else None
+
+    def settle_time(self) -> float:
+        return COUNT_UP_S + STAGGER_S * len(self.slide.items)
+
+    def animating(self, elapsed: float) -> bool:
+        return self.ctx.animations and elapsed < self.settle_time()
+
+    def paint_content(self, p: QPainter, rect: QRectF, elapsed: float) -> None:
+        items = self.slide.items
+        cells = grid(len(items), rect, self.ctx.portrait)
+        for i, (item, cell) in enumerate(zip(items, cells, strict=True)):
+            t = elapsed - i * STAGGER_S if self.ctx.animations else 1e9
+            self._paint_item(p, item, cell, t, len(items))
+
+    def _paint_item(self, p: QPainter, item: FigureItem, cell: QRectF, t: float,
+                    count: int) -> None:
+        pad = 40 if count > 1 else 64
+        final = self.value_of(item)
+        scale = magnitude(final or 0.0, item.unit)
+        decimals = item.decimals if item.decimals is not None else 0
+        final_text = "—" if final is None else format_number(final, decimals, scale)
+        shown = final_text if final is None else format_number(
+            count_up(final, max(0.0, t), COUNT_UP_S), decimals, scale)
+        max_px = {1: 230, 2: 190, 3: 160}.get(count, 130)
+        number_px = self._number_px(item, final_text, cell.width() - 2 * pad, max_px)
+        label_px = 40 if count <= 3 else 34
+        # a card as tall as its content (centred in its cell), not a tall empty panel
+        wanted = (number_px * 1.25 + (60 if item.change else 0) + label_px * 2.7
+                  + (62 if item.label.bilingual else 0) + (70 if item.note else 0) + pad * 1.3)
+        if wanted < cell.height():
+            cell = QRectF(cell.left(), cell.top() + (cell.height() - wanted) / 2, cell.width(),
+                          wanted)
+        p.fillRect(cell, theme.PANEL)
+        p.fillRect(QRectF(cell.left(), cell.top(), 6, cell.height()), theme.ACCENT)
+        inner = cell.adjusted(pad, pad * 0.7, -pad, -pad * 0.6)
+        unit_px = max(28, number_px * 0.34)
+        baseline = inner.top() + number_px * 0.98
+        self._paint_number(p, item, inner, shown, final_text, number_px, unit_px, baseline)
+        top = baseline + number_px * 0.22
+        if item.change:
+            rise, fall = theme.change_colors(self.ctx.deck.change_colors)
+            arrow = "▼" if item.falling else "▲"
+            text = f"{arrow} {item.change.strip().lstrip('+-−')}"
+            used = draw_text(p, QRectF(inner.left(), top, inner.width(), 56), text,
+                             min(44, unit_px), fall if item.falling else rise, bold=True,
+                             max_lines=1)
+            top = used.bottom() + 8
+        used = draw_text(p, QRectF(inner.left(), top, inner.width(), label_px * 2.6),
+                         self.ctx.primary(item.label), label_px, theme.TEXT, max_lines=2)
+        top = used.bottom() + 6
+        sub = self.ctx.secondary(item.label)
+        if sub:
+            used = draw_text(p, QRectF(inner.left(), top, inner.width(), 60), sub, 24,
+                             theme.MUTED, max_lines=2, min_px=14)
+            top = used.bottom() + 10
+        note = self.ctx.primary(item.note)
+        if note and top < inner.bottom() - 24:
+            draw_text(p, QRectF(inner.left(), top, inner.width(), inner.bottom() - top), note,
+                      26, theme.WARM, max_lines=2, min_px=14)
+
+    def _number_px(self, item: FigureItem, final_text: str, width: float, max_px: float) -> float:
+        """Size from the final (widest) text so the count-up never reflows or jitters."""
+        px = max_px
+        while px > 24:
+            if self._number_width(item, final_text, px) <= width:
+                return px
+            px *= 0.93
+        return px
+
+    def _number_width(self, item: FigureItem, text: str, px: float) -> float:
+        unit_px = max(28, px * 0.34)
+        number = QFontMetricsF(font(px, True)).horizontalAdvance(text)
+        extra = QFontMetricsF(font(unit_px, True))
+        prefix = extra.horizontalAdvance(item.prefix + " ") if item.prefix else 0
+        unit = extra.horizontalAdvance(" " + item.unit) if item.unit else 0
+        return prefix + number + unit
+
+    def _paint_number(self, p: QPainter, item: FigureItem, inner: QRectF, shown: str,
+                      final_text: str, px: float, unit_px: float, baseline: float) -> None:
+        big, small = font(px, True), font(unit_px, True)
+        x = inner.left()
+        if item.prefix:
+            p.setFont(small)
+            p.setPen(theme.MUTED)
+            p.drawText(QPointF(x, baseline), item.prefix)
+            x += QFontMetricsF(small).horizontalAdvance(item.prefix + " ")
+        final_w = QFontMetricsF(big).horizontalAdvance(final_text)
+        shown_w = QFontMetricsF(big).horizontalAdvance(shown)
+        path = QPainterPath()
+        path.addText(x + final_w - shown_w, baseline, big, shown)  # right-aligned: no jitter
+        p.setPen(Qt.PenStyle.NoPen)
+        p.setBrush(theme.TEXT)
+        p.drawPath(path)
+        if item.unit:
+            p.setFont(small)
+            p.setPen(theme.ACCENT)
+            p.drawText(QPointF(x + final_w + QFontMetricsF(small).horizontalAdvance(" "), baseline),
+                       item.unit)
+

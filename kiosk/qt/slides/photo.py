@@ -1,0 +1,167 @@
+"""Photo slide: cover or contain, a slow Ken Burns drift, a caption band with the credit.
+
+Images are decoded once at screen size (QImageReader.setScaledSize), never at full size; a
+missing or corrupt file gives a tasteful placeholder and one log line.
+"""
+
+from __future__ import annotations
+
+import logging
+import zlib
+
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QImage, QImageReader, QLinearGradient, QPainter, QPen
+
+from kiosk.core.deck import PhotoSlide
+from kiosk.core.numbers import ease_in_out
+from kiosk.qt import theme
+from kiosk.qt.slides.base import CENTER, RIGHT, SlideView, ViewContext
+from kiosk.qt.text import draw_text
+
+log = logging.getLogger(__name__)
+ZOOM = 0.10  # Ken Burns: from 100% to 110% over the slide
+BAND = 0.2  # caption band height, fraction of the canvas height
+
+
+def decode(path: str, target: QSize, fit: str, headroom: float = 1.0 + ZOOM) -> QImage | None:
+    """Read ``path`` scaled to cover/contain ``target`` device pixels (None if unreadable)."""
+    reader = QImageReader(path)
+    reader.setAutoTransform(True)  # honour EXIF rotation of camera photos
+    size = reader.size()
+    if not size.isValid() or size.isEmpty():
+        log.warning("photo unreadable: %s (%s)", path, reader.errorString())
+        return None
+    sx, sy = target.width() / size.width(), target.height() / size.height()
+    factor = (max(sx, sy) if fit == "cover" else min(sx, sy)) * headroom
+    if factor < 1.0:  # never decode bigger than needed; never upscale while decoding
+        reader.setScaledSize(QSize(max(1, round(size.width() * factor)),
+                                   max(1, round(size.height() * factor))))
+    image = reader.read()
+    if image.isNull():
+        log.warning("photo unreadable: %s (%s)", path, reader.errorString())
+        return None
+    return image
+
+
+class PhotoView(SlideView):
+    slide: PhotoSlide
+
+    def __init__(self, slide: PhotoSlide, ctx: ViewContext) -> None:
+        super().__init__(slide, ctx)
+        self._image: QImage | None = None
+        self._loaded = False
+        self._seed = zlib.crc32(slide.image.encode()) % 4  # each photo drifts its own way
+
+    @property
+    def missing(self) -> bool:
+        self._load()
+        return self._image is None
+
+    def _load(self) -> None:
+        if self._loaded:
+            return
+        self._loaded = True
+        c = self.ctx.canvas
+        target = QSize(round(c.width() * self.ctx.scale), round(c.height() * self.ctx.scale))
+        self._image = decode(self.slide.image, target, self.slide.fit)
+
+    def dispose(self) -> None:
+        self._image = None
+        self._loaded = False
+
+    def settle_time(self) -> float:
+        return self.ctx.deck.duration_of(self.slide)
+
+    def animating(self, elapsed: float) -> bool:
+        return (self.ctx.animations and self.slide.ken_burns and self.slide.fit == "cover"
+                and not self.missing)
+
+    def paint(self, p: QPainter, elapsed: float) -> None:
+        w, h = self.ctx.canvas.width(), self.ctx.canvas.height()
+        self._load()
+        p.fillRect(QRectF(0, 0, w, h), QColor("#03070d"))
+        if self._image is None:
+            self.paint_background(p, w, h)
+            self._paint_placeholder(p, w, h)
+        else:
+            self._paint_image(p, w, h, elapsed)
+        self._paint_band(p, w, h)
+
+    def paint_content(self, p: QPainter, rect: QRectF, elapsed: float) -> None:
+        """Unused: a photo slide paints edge to edge (see :meth:`paint`)."""
+
+    def _paint_image(self, p: QPainter, w: float, h: float, elapsed: float) -> None:
+        assert self._image is not None
+        iw, ih = self._image.width(), self._image.height()
+        if self.slide.fit == "cover":
+            base = max(w / iw, h / ih)
+        else:
+            base = min(w / iw, (h * (1 - BAND * 0.6)) / ih)
+        zoom = 1.0
+        dx = dy = 0.0
+        if self.slide.ken_burns and self.slide.fit == "cover":
+            t = 1.0 if not self.ctx.animations else ease_in_out(elapsed / self.settle_time())
+            zoom = 1.0 + ZOOM * (t if self._seed % 2 == 0 else 1 - t)
+            direction = (-1, 1, 1, -1)[self._seed]
+            dx = direction * (t - 0.5) * ZOOM * 0.5 * w
+            dy = -(t - 0.5) * ZOOM * 0.25 * h
+        sw, sh = iw * base * zoom, ih * base * zoom
+        x = (w - sw) / 2 + dx
+        y = (h - sh) / 2 + dy if self.slide.fit == "cover" else (h * (1 - BAND * 0.6) - sh) / 2
+        # keep the image covering the canvas while it drifts
+        if self.slide.fit == "cover":
+            x = min(0.0, max(w - sw, x))
+            y = min(0.0, max(h - sh, y))
+        p.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
+        p.drawImage(QRectF(x, y, sw, sh), self._image)
+
+    def _paint_placeholder(self, p: QPainter, w: float, h: float) -> None:
+        box = QRectF(w * 0.35, h * 0.22, w * 0.3, h * 0.34)
+        pen = QPen(QColor(255, 255, 255, 70))
+        pen.setWidthF(3)
+        pen.setStyle(Qt.PenStyle.DashLine)
+        p.setPen(pen)
+        p.setBrush(Qt.BrushStyle.NoBrush)
+        p.drawRoundedRect(box, 24, 24)
+        # a simple 'picture' glyph: sun and mountains
+        p.setPen(Qt.PenStyle.NoPen)
+        p.setBrush(QColor(255, 255, 255, 60))
+        p.drawEllipse(QPointF(box.left() + box.width() * 0.3, box.top() + box.height() * 0.35),
+                      box.height() * 0.09, box.height() * 0.09)
+        p.drawPolygon([QPointF(box.left() + box.width() * 0.12, box.bottom() - 30),
+                       QPointF(box.left() + box.width() * 0.42, box.top() + box.height() * 0.5),
+                       QPointF(box.left() + box.width() * 0.62, box.bottom() - 30)])
+        p.drawPolygon([QPointF(box.left() + box.width() * 0.45, box.bottom() - 30),
+                       QPointF(box.left() + box.width() * 0.68, box.top() + box.height() * 0.6),
+                       QPointF(box.right() - box.width() * 0.1, box.bottom() - 30)])
+        draw_text(p, QRectF(0, box.bottom() + 24, w, 50), "图片暂不可用 · Image unavailable",
+                  34, theme.MUTED, align=CENTER, max_lines=1)
+
+    def _paint_band(self, p: QPainter, w: float, h: float) -> None:
+        caption = self.ctx.primary(self.slide.caption)
+        sub = self.ctx.secondary(self.slide.caption)
+        credit_text = self.ctx.primary(self.slide.credit)
+        top = h * (1 - BAND)
+        band = QLinearGradient(0, top - h * 0.08, 0, h)
+        band.setColorAt(0, QColor(3, 8, 16, 0))
+        band.setColorAt(0.35, QColor(3, 8, 16, 190))
+        band.setColorAt(1, QColor(3, 8, 16, 235))
+        p.fillRect(QRectF(0, top - h * 0.08, w, h - top + h * 0.08), band)
+        m = theme.MARGIN
+        credit_w = w * 0.24 if not self.ctx.portrait else w * 0.4
+        text_w = w - 2 * m - credit_w - 32
+        y = top + 8
+        if caption:
+            p.fillRect(QRectF(m, y + 10, 8, 48), theme.ACCENT)
+            used = draw_text(p, QRectF(m + 28, y, text_w - 28, 70), caption, 52, theme.TEXT,
+                             bold=True, max_lines=1)
+            y = used.bottom() + 6
+        if sub:
+            draw_text(p, QRectF(m + 28, y, text_w - 28, 44), sub, 30, theme.MUTED, max_lines=1)
+        credit = f"图:{credit_text}"
+        secondary_credit = self.ctx.secondary(self.slide.credit)
+        if secondary_credit:
+            credit += f" · {secondary_credit}"
+        draw_text(p, QRectF(w - m - credit_w, top + 20, credit_w, 40), credit, 24, theme.MUTED,
+                  align=RIGHT, max_lines=1, min_px=14)
+        self.paint_source(p, w, h)

@@ -1,0 +1,56 @@
+"""Title slide: an initiative's name in Chinese and English, a subtitle, the source line."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPointF, QRectF
+from PySide6.QtGui import QColor, QPainter, QPen
+
+from kiosk.core.deck import TitleSlide
+from kiosk.qt import theme
+from kiosk.qt.slides.base import CENTER, SlideView
+from kiosk.qt.text import draw_text
+
+
+class TitleView(SlideView):
+    slide: TitleSlide
+
+    def paint_heading(self, p: QPainter, w: float, h: float) -> QRectF:
+        m = theme.MARGIN
+        return QRectF(m, m, w - 2 * m, h - 2 * m)  # the title is the content
+
+    def paint_content(self, p: QPainter, rect: QRectF, elapsed: float) -> None:
+        ctx, slide = self.ctx, self.slide
+        self._paint_rings(p, rect)
+        w = rect.width()
+        big = 150 if not ctx.portrait else 120
+        blocks = [
+            (ctx.primary(slide.kicker), 40, theme.ACCENT, False, 1),
+            (ctx.primary(slide.title), big, theme.TEXT, True, 3),
+            (ctx.secondary(slide.title), 52, theme.MUTED, False, 2),
+            ("", 0, theme.TEXT, False, 0),  # the rule
+            (ctx.primary(slide.subtitle), 40, theme.TEXT, False, 3),
+            (ctx.secondary(slide.subtitle), 28, theme.MUTED, False, 3),
+        ]
+        heights = [px * 1.45 * lines if text else (28 if px == 0 else 0)
+                   for text, px, _, _, lines in blocks]
+        total = sum(heights)
+        top = rect.top() + max(0.0, (rect.height() - total) / 2)
+        for (text, px, color, bold, lines), height in zip(blocks, heights, strict=True):
+            if px == 0:
+                p.fillRect(QRectF(rect.center().x() - 60, top + 10, 120, 4), theme.WARM)
+                top += height
+                continue
+            if not text:
+                continue
+            used = draw_text(p, QRectF(rect.left(), top, w, height), text, px, color,
+                             bold=bold, align=CENTER, max_lines=lines)
+            top = used.bottom() + px * 0.35
+
+    def _paint_rings(self, p: QPainter, rect: QRectF) -> None:
+        """Quiet concentric arcs: the 'sky' and 'cloud' motif behind the name."""
+        centre = QPointF(rect.center().x(), rect.center().y())
+        for i, radius in enumerate((260, 380, 520, 680)):
+            pen = QPen(QColor(46, 196, 255, 34 - i * 6))
+            pen.setWidthF(2)
+            p.setPen(pen)
+            p.drawEllipse(centre, radius * 1.6, radius)

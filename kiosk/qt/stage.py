@@ -1,0 +1,155 @@
+"""Renders frames of a deck at a device size: the slide views plus the on-screen furniture.
+
+Shared by the window (live show) and ``kiosk export``. The stage maps the deck's design
+canvas onto the device: rotated for portrait-mounted screens, a portrait canvas for portrait
+screens, scaled to fit and centred. Views are created lazily and kept in a small LRU cache,
+so a 1,000-slide deck holds only a few decoded photos and plots at a time.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+
+from PySide6.QtCore import QPointF, QRectF, QSize, QSizeF, Qt
+from PySide6.QtGui import QColor, QImage, QPainter, QTransform
+
+from kiosk.core.deck import Deck
+from kiosk.qt import theme
+from kiosk.qt.slides import make_view
+from kiosk.qt.slides.base import SlideView, ViewContext
+
+CACHE_VIEWS = 5  # current, next, previous, and two more: bounded memory on long decks
+
+
+class Stage:
+    def __init__(self, deck: Deck, size: QSize, rotate: int = 0, lang: str | None = None,
+                 animations: bool = True) -> None:
+        self.deck = deck
+        self.rotate = rotate % 360
+        self.lang = lang or deck.language
+        self.animations = animations
+        self._views: OrderedDict[int, SlideView] = OrderedDict()
+        self.size = QSize()
+        self.resize(size)
+
+    # ------------------------------------------------------------------ geometry
+    def resize(self, size: QSize) -> None:
+        if size == self.size:
+            return
+        self.size = QSize(size)
+        logical_w, logical_h = size.width(), size.height()
+        if self.rotate in (90, 270):
+            logical_w, logical_h = logical_h, logical_w
+        cw, ch = self.deck.canvas
+        if (logical_h > logical_w) != (ch > cw):  # portrait screen, landscape deck: re-lay out
+            cw, ch = ch, cw
+        self.canvas = QSizeF(cw, ch)
+        self.scale = min(logical_w / cw, logical_h / ch)
+        self.logical = QSizeF(logical_w, logical_h)
+        self.clear()
+
+    def transform(self) -> QTransform:
+        """Design canvas -> device pixels (rotation, centring, scale)."""
+        t = QTransform()
+        w, h = self.size.width(), self.size.height()
+        if self.rotate == 90:
+            t.translate(w, 0)
+            t.rotate(90)
+        elif self.rotate == 180:
+            t.translate(w, h)
+            t.rotate(180)
+        elif self.rotate == 270:
+            t.translate(0, h)
+            t.rotate(270)
+        dx = (self.logical.width() - self.canvas.width() * self.scale) / 2
+        dy = (self.logical.height() - self.canvas.height() * self.scale) / 2
+        t.translate(dx, dy)
+        t.scale(self.scale, self.scale)
+        return t
+
+    def to_canvas(self, point: QPointF) -> QPointF:
+        """A device point (a touch) in design-canvas coordinates."""
+        inverted, _ok = self.transform().inverted()
+        return inverted.map(point)
+
+    # ------------------------------------------------------------------ views
+    def context(self) -> ViewContext:
+        return ViewContext(self.deck, self.canvas, self.scale, self.lang, self.animations)
+
+    def view(self, index: int) -> SlideView:
+        view = self._views.get(index)
+        if view is None:
+            view = make_view(self.deck.slides[index], self.context())
+            self._views[index] = view
+            while len(self._views) > CACHE_VIEWS:
+                _, old = self._views.popitem(last=False)
+                old.dispose()
+        self._views.move_to_end(index)
+        return view
+
+    def clear(self) -> None:
+        for view in self._views.values():
+            view.dispose()
+        self._views.clear()
+
+    def set_language(self, lang: str) -> None:
+        if lang != self.lang:
+            self.lang = lang
+            self.clear()
+
+    # ------------------------------------------------------------------ painting
+    def paint(self, p: QPainter, index: int, elapsed: float) -> None:
+        """Paint slide ``index`` as it looks ``elapsed`` seconds after it settled."""
+        p.save()
+        p.fillRect(QRectF(0, 0, self.size.width(), self.size.height()), QColor("black"))
+        p.setTransform(self.transform(), True)
+        p.setClipRect(QRectF(0, 0, self.canvas.width(), self.canvas.height()))
+        p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        p.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
+        self.view(index).paint(p, elapsed)
+        p.restore()
+
+    def paint_furniture(self, p: QPainter, position: int, count: int, progress: float) -> None:
+        """The thin progress bar and the position dots (hidden by ``progress: false``)."""
+        if not self.deck.progress:
+            return
+        p.save()
+        p.setTransform(self.transform(), True)
+        w, h = self.canvas.width(), self.canvas.height()
+        p.fillRect(QRectF(0, h - theme.PROGRESS_H, w, theme.PROGRESS_H), QColor(255, 255, 255, 30))
+        p.fillRect(QRectF(0, h - theme.PROGRESS_H, w * max(0.0, min(1.0, progress)),
+                          theme.PROGRESS_H), theme.ACCENT)
+        self._paint_dots(p, position, count, w, h)
+        p.restore()
+
+    def furniture_rect(self) -> QRectF:
+        """Device rectangle holding the furniture (repainted alone as the bar grows)."""
+        w, h = self.canvas.width(), self.canvas.height()
+        band = QRectF(0, h - theme.MARGIN * 0.8, w, theme.MARGIN * 0.8)
+        return self.transform().mapRect(band).adjusted(-2, -2, 2, 2)
+
+    def _paint_dots(self, p: QPainter, position: int, count: int, w: float, h: float) -> None:
+        if count < 2:
+            return
+        gap = 26 if count <= 30 else max(6.0, 780 / count)
+        radius = min(6.0, gap / 3)
+        right = w - theme.MARGIN
+        y = h - theme.MARGIN * 0.55
+        p.setPen(Qt.PenStyle.NoPen)
+        for i in range(count):
+            x = right - (count - 1 - i) * gap
+            active = i == position
+            p.setBrush(theme.ACCENT if active else QColor(255, 255, 255, 70))
+            r = radius * (1.5 if active else 1.0)
+            p.drawEllipse(QPointF(x, y), r, r)
+
+    def render(self, index: int, elapsed: float, furniture: tuple[int, int, float] | None = None
+               ) -> QImage:
+        """A finished frame of slide ``index`` as an image (transitions, export)."""
+        image = QImage(self.size, QImage.Format.Format_ARGB32_Premultiplied)
+        p = QPainter(image)
+        self.paint(p, index, elapsed)
+        if furniture is not None:
+            self.paint_furniture(p, *furniture)
+        p.end()
+        return image

@@ -1,0 +1,224 @@
+"""The show window: one widget painting the stage, driven by the player's deadline.
+
+The window owns the only real clock (injectable, so tests use a fake one), one single-shot
+timer set to ``player.deadline(now)``, and one frame timer that runs only while something
+moves. Transitions are composed from two finished frames rendered by the stage.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PySide6.QtCore import QRectF, QSize, Qt, QTimer
+from PySide6.QtGui import QCursor, QImage, QKeyEvent, QMouseEvent, QPainter, QPaintEvent
+from PySide6.QtWidgets import QWidget
+
+from kiosk.core.deck import Deck
+from kiosk.core.player import Change, Player
+from kiosk.qt.slides import preload_charts
+from kiosk.qt.stage import Stage
+from kiosk.qt.transitions import compose
+
+log = logging.getLogger(__name__)
+FRAME_MS = 16
+FURNITURE_MS = 50  # the progress bar grows smoothly without repainting the whole slide
+CURSOR_HIDE_MS = 3000
+
+
+@dataclass
+class _Transition:
+    old: QImage
+    new: QImage
+    kind: str
+    start: float
+    duration: float
+    direction: int
+
+
+class ShowWindow(QWidget):
+    def __init__(self, deck: Deck, clock: Callable[[], float] = time.monotonic,
+                 animations: bool = True, rotate: int = 0) -> None:
+        super().__init__()
+        self.setWindowTitle(deck.title.get("zh"))
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent, True)
+        self.setMouseTracking(True)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.clock = clock
+        self.deck = deck
+        self.animations = animations
+        now = clock()
+        self.player = Player(deck, now)
+        self.stage = Stage(deck, QSize(max(1, self.width()), max(1, self.height())), rotate,
+                           animations=animations)
+        self._settled_at = now
+        self._shown_index = self.player.index  # the slide on screen (player may be ahead)
+        self._transition: _Transition | None = None
+        self._charts_ready = False
+        self.frames_painted = 0
+
+        self._deadline = QTimer(self)
+        self._deadline.setSingleShot(True)
+        self._deadline.timeout.connect(self.poll)
+        self._frames = QTimer(self)
+        self._frames.setTimerType(Qt.TimerType.PreciseTimer)
+        self._frames.timeout.connect(self._on_frame)
+        self._cursor = QTimer(self)
+        self._cursor.setSingleShot(True)
+        self._cursor.timeout.connect(lambda: self.setCursor(Qt.CursorShape.BlankCursor))
+        self.setCursor(Qt.CursorShape.BlankCursor)
+        self._schedule()
+
+    # ------------------------------------------------------------------ state
+    @property
+    def index(self) -> int:
+        return self.player.index
+
+    @property
+    def in_transition(self) -> bool:
+        return self._transition is not None
+
+    def elapsed(self) -> float:
+        """Seconds since the current slide settled (its animations run on this)."""
+        return max(0.0, self.clock() - self._settled_at)
+
+    def poll(self) -> None:
+        """Act on the clock: end a finished transition, advance when the slide is due."""
+        now = self.clock()
+        if self._transition and now >= self._transition.start + self._transition.duration:
+            self._transition = None
+            self._settled_at = now
+        change = self.player.tick(now)
+        if change is not None:
+            self._show(change)
+        self._schedule()
+        self.update()
+
+    def go_next(self) -> None:
+        self._user(self.player.next(self.clock()))
+
+    def go_prev(self) -> None:
+        self._user(self.player.prev(self.clock()))
+
+    def go_to(self, index: int) -> None:
+        self._user(self.player.goto(index, self.clock()))
+
+    def toggle_pause(self) -> None:
+        held = self.player.toggle_hold(self.clock())
+        log.info("auto-play %s", "paused" if held else "resumed")
+        self._schedule()
+        self.update()
+
+    def _user(self, change: Change) -> None:
+        self._show(change)
+        self._schedule()
+
+    def _show(self, change: Change) -> None:
+        now = self.clock()
+        old_index = self._shown_index
+        old_elapsed = self.elapsed()
+        self._shown_index = change.index
+        spec = self.deck.transition_of(self.deck.slides[change.index])
+        if not self.animations or spec.type == "none" or spec.duration <= 0 or (
+                old_index == change.index):
+            self._transition = None
+            self._settled_at = now
+        else:
+            old = self._transition.new if self._transition else self.stage.render(
+                old_index, old_elapsed)
+            new = self.stage.render(change.index, 0.0)
+            self._transition = _Transition(old, new, spec.type, now, spec.duration,
+                                           change.direction)
+            self._settled_at = now + spec.duration
+        self.update()
+
+    # ------------------------------------------------------------------ timers
+    def _schedule(self) -> None:
+        now = self.clock()
+        due = self.player.deadline(now)
+        if self._transition:
+            end = self._transition.start + self._transition.duration
+            due = end if due is None else min(due, end)
+        if due is None:
+            self._deadline.stop()
+        else:
+            self._deadline.start(max(0, round((due - now) * 1000)))
+        self._update_frame_timer()
+
+    def _update_frame_timer(self) -> None:
+        moving = self._transition is not None or self.stage.view(self.index).animating(
+            self.elapsed())
+        interval = FRAME_MS if moving else FURNITURE_MS
+        wanted = moving or (self.deck.progress and not self.player.paused)
+        if not wanted:
+            self._frames.stop()
+        elif not self._frames.isActive() or self._frames.interval() != interval:
+            self._frames.start(interval)
+
+    def _on_frame(self) -> None:
+        if self._transition and self.clock() >= self._transition.start + self._transition.duration:
+            self.poll()
+            return
+        if self._frames.interval() == FURNITURE_MS and self._transition is None:
+            self.update(self.stage.furniture_rect().toAlignedRect())
+        else:
+            self.update()
+        self._update_frame_timer()
+
+    def stop(self) -> None:
+        """Stop every timer this window started (tests assert none is left running)."""
+        for timer in (self._deadline, self._frames, self._cursor):
+            timer.stop()
+        self.stage.clear()
+
+    # ------------------------------------------------------------------ Qt events
+    def resizeEvent(self, event: object) -> None:
+        self.stage.resize(QSize(max(1, self.width()), max(1, self.height())))
+        self._transition = None
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        p = QPainter(self)
+        now = self.clock()
+        t = self._transition
+        if t is not None:
+            phase = min(1.0, max(0.0, (now - t.start) / t.duration))
+            compose(p, t.old, t.new, t.kind, phase, t.direction,
+                    QRectF(0, 0, self.width(), self.height()))
+        else:
+            self.stage.paint(p, self.index, self.elapsed())
+        self.stage.paint_furniture(p, self.player.position, self.player.count,
+                                   self.player.progress(now))
+        p.end()
+        self.frames_painted += 1
+        if not self._charts_ready and t is None and self.frames_painted > 1:
+            # after the first frame, while nothing moves: import pyqtgraph (~0.6 s) now
+            self._charts_ready = True
+            QTimer.singleShot(800, self._preload)
+
+    def _preload(self) -> None:
+        if self._transition is not None:
+            QTimer.singleShot(800, self._preload)
+            return
+        preload_charts()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        key = event.key()
+        if key in (Qt.Key.Key_Right, Qt.Key.Key_PageDown, Qt.Key.Key_Down):
+            self.go_next()
+        elif key in (Qt.Key.Key_Left, Qt.Key.Key_PageUp, Qt.Key.Key_Up):
+            self.go_prev()
+        elif key == Qt.Key.Key_Space:
+            self.toggle_pause()
+        elif key == Qt.Key.Key_Home:
+            self._user(self.player.first(self.clock()))
+        elif key == Qt.Key.Key_End:
+            self._user(self.player.last(self.clock()))
+        else:
+            super().keyPressEvent(event)
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        self.setCursor(QCursor(Qt.CursorShape.ArrowCursor))
+        self._cursor.start(CURSOR_HIDE_MS)
+        super().mouseMoveEvent(event)
