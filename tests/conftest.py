@@ -27,3 +27,34 @@ def write(tmp_path: Path) -> Callable[[str, str], Path]:
         return path
 
     return _write
+
+
+@pytest.fixture
+def app(qapp):
+    """The QApplication with the bundled fonts loaded (as `kiosk run` does)."""
+    from kiosk.qt.app import make_app
+
+    return make_app()
+
+
+def as_array(image):
+    """A QImage as an (h, w, 4) uint8 array in B, G, R, A order (Format_ARGB32)."""
+    import numpy as np
+    from PySide6.QtGui import QImage
+
+    image = image.convertToFormat(QImage.Format.Format_ARGB32)
+    buffer = np.frombuffer(image.constBits(), np.uint8, image.sizeInBytes())
+    return buffer.reshape(image.height(), image.bytesPerLine() // 4, 4)[:, : image.width()].copy()
+
+
+class FakeClock:
+    """A clock the tests move by hand: no sleeps, no timing assertions."""
+
+    def __init__(self, now: float = 1000.0) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds

@@ -23,8 +23,10 @@ def fit_px(text: str, rect: QRectF, px: float, bold: bool = False, min_px: float
 
 def _fits(text: str, rect: QRectF, px: float, bold: bool, max_lines: int, wrap: bool) -> bool:
     metrics = QFontMetricsF(font(px, bold))
-    if not wrap:
-        return metrics.horizontalAdvance(text) <= rect.width() and metrics.height() <= rect.height()
+    if not wrap:  # explicit lines only
+        lines = text.split("\n")
+        widest = max(metrics.horizontalAdvance(line) for line in lines)
+        return widest <= rect.width() and metrics.lineSpacing() * len(lines) <= rect.height()
     flags = int(Qt.TextFlag.TextWordWrap)
     bound = metrics.boundingRect(QRectF(0, 0, rect.width(), 1e6), flags, text)
     lines = round(bound.height() / metrics.lineSpacing()) if metrics.lineSpacing() else 1
@@ -51,3 +53,23 @@ def text_height(text: str, width: float, px: float, bold: bool = False) -> float
     metrics = QFontMetricsF(font(px, bold))
     flags = int(Qt.TextFlag.TextWordWrap)
     return metrics.boundingRect(QRectF(0, 0, width, 1e6), flags, text).height()
+
+
+def phrase_lines(text: str, rect: QRectF, px: float, bold: bool = False,
+                 separator: str = " · ") -> str:
+    """Break a heading like ``人工智能 · 低空经济 · 人形机器人`` only between its phrases.
+
+    Greedy: phrases are joined while the line fits ``rect`` at ``px``; the result has
+    explicit newlines, to be drawn with ``wrap=False`` (then shrunk if still too wide).
+    """
+    metrics = QFontMetricsF(font(px, bold))
+    if metrics.horizontalAdvance(text) <= rect.width() or separator not in text:
+        return text
+    lines: list[str] = []
+    for phrase in text.split(separator):
+        candidate = f"{lines[-1]}{separator}{phrase}" if lines else phrase
+        if lines and metrics.horizontalAdvance(candidate) <= rect.width():
+            lines[-1] = candidate
+        else:
+            lines.append(phrase)
+    return "\n".join(lines)

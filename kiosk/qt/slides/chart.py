@@ -45,6 +45,7 @@ class ChartView(SlideView):
         self._image: QImage | None = None
         self._categories: list[str] = []
         self.renders = 0  # how often the plot was re-rendered (tests, benchmarks)
+        self.last_rect = QRectF()  # where the plot was drawn, in design px
 
     # ------------------------------------------------------------------ building
     def _build(self) -> None:
@@ -163,6 +164,12 @@ class ChartView(SlideView):
                                for x in xs], float)
         return np.asarray(xs, float)
 
+    def _wrapped(self, names: list[str]) -> list[str]:
+        """Break long category names into lines that fit their slot under the axis."""
+        plot_w = self.ctx.canvas.width() - 2 * theme.MARGIN - 130
+        per_line = max(2, int(plot_w / max(1, len(names)) / (26 * 1.08)))
+        return ["\n".join(n[i:i + per_line] for i in range(0, len(n), per_line)) for n in names]
+
     def _set_axes(self) -> None:
         plot = self._widget.getPlotItem()
         bottom = plot.getAxis("bottom")
@@ -170,7 +177,10 @@ class ChartView(SlideView):
         top = max(ys) if ys else 1.0
         low = min([0.0, *ys]) if self.slide.chart == "bar" else (min(ys) if ys else 0.0)
         if self._categories:
-            bottom.setTicks([list(enumerate(self._categories))])
+            names = self._wrapped(self._categories)
+            lines = max(n.count("\n") + 1 for n in names)
+            bottom.setHeight(int((lines * 26 * 1.35 + 40) * self.ctx.scale))
+            bottom.setTicks([list(enumerate(names))])
             plot.setXRange(-0.6, len(self._categories) - 0.4, padding=0)
         else:
             xs = [float(x) for s in self.slide.series for x in _points(s)[0]]
@@ -194,6 +204,7 @@ class ChartView(SlideView):
         if self._image is None or self._image.size() != size:
             self._render(size)
         assert self._image is not None
+        self.last_rect = QRectF(rect)
         p.drawImage(rect, self._image)
 
     def _render(self, size: QSize) -> None:

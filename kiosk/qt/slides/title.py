@@ -8,7 +8,7 @@ from PySide6.QtGui import QColor, QPainter, QPen
 from kiosk.core.deck import TitleSlide
 from kiosk.qt import theme
 from kiosk.qt.slides.base import CENTER, SlideView
-from kiosk.qt.text import draw_text
+from kiosk.qt.text import draw_text, phrase_lines
 
 
 class TitleView(SlideView):
@@ -42,8 +42,11 @@ class TitleView(SlideView):
                 continue
             if not text:
                 continue
-            used = draw_text(p, QRectF(rect.left(), top, w, height), text, px, color,
-                             bold=bold, align=CENTER, max_lines=lines)
+            box = QRectF(rect.left(), top, w, height)
+            if bold:  # the name itself: break between phrases, never inside a word
+                text = phrase_lines(text, box, px, bold)
+            used = draw_text(p, box, text, px, color, bold=bold, align=CENTER,
+                             max_lines=lines, wrap=not bold)
             top = used.bottom() + px * 0.35
 
     def _paint_rings(self, p: QPainter, rect: QRectF) -> None:

@@ -1,0 +1,35 @@
+"""Render slides headless for pixel tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+from PySide6.QtCore import QSize
+
+from kiosk.core import load_deck
+from kiosk.qt.stage import Stage
+
+from .conftest import as_array
+
+
+def deck_from(tmp_path: Path, data: dict, allow_assets: bool = False):
+    path = tmp_path / "deck.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    result = load_deck(path)
+    if allow_assets:
+        assert result.deck is not None, [str(p) for p in result.problems]
+    else:
+        assert result.ok, [str(p) for p in result.problems]
+    return result.deck
+
+
+def render(deck, index: int = 0, size=(1920, 1080), elapsed: float = 1e6, animations=False):
+    stage = Stage(deck, QSize(*size), animations=animations)
+    image = stage.render(index, elapsed)
+    return stage, image, as_array(image)
+
+
+def bright(array, threshold: int = 150):
+    """Mask of pixels brighter than the dark theme's background and panels (text, bars)."""
+    return array[:, :, :3].max(axis=2) > threshold

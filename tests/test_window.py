@@ -1,0 +1,116 @@
+"""The show window on a fake clock: auto-advance, transitions from frames, keys, timers."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QObject, Qt, QTimer
+from PySide6.QtTest import QTest
+
+from kiosk.qt.window import ShowWindow
+
+from .conftest import FakeClock, as_array
+from .render_util import deck_from
+from .test_render import solid_png
+
+
+@pytest.fixture
+def colour_deck(tmp_path):
+    solid_png(tmp_path / "red.png", "#ff0000")
+    solid_png(tmp_path / "blue.png", "#0000ff")
+    photo = {"type": "photo", "credit": "示意图", "ken_burns": False, "duration": "5s"}
+    return deck_from(tmp_path, {
+        "title": "t", "progress": False,
+        "defaults": {"transition": {"type": "fade", "duration": "1s"}},
+        "slides": [{**photo, "image": "red.png"}, {**photo, "image": "blue.png"},
+                   {"type": "title", "title": "三", "transition": "none"}]})
+
+
+def make_window(qtbot, deck, animations=True):
+    clock = FakeClock()
+    window = ShowWindow(deck, clock=clock, animations=animations)
+    qtbot.addWidget(window)
+    window.resize(640, 360)
+    window.show()
+    qtbot.waitExposed(window)
+    return window, clock
+
+
+def centre(window):
+    pixels = as_array(window.grab().toImage())
+    b, g, r = pixels[120, 320, :3].astype(int)
+    return r, g, b
+
+
+def test_auto_advance_with_a_fade_composed_from_two_frames(qtbot, app, colour_deck):
+    window, clock = make_window(qtbot, colour_deck)
+    assert window.index == 0 and centre(window)[0] > 200
+    clock.advance(4.9)
+    window.poll()
+    assert window.index == 0
+    clock.advance(0.1)
+    window.poll()
+    assert window.index == 1 and window.in_transition
+    clock.advance(0.5)  # halfway through the fade: red and blue mixed
+    r, _, b = centre(window)
+    assert 60 < r < 200 and 60 < b < 200
+    clock.advance(0.6)
+    window.poll()
+    assert not window.in_transition
+    r, _, b = centre(window)
+    assert b > 200 and r < 40
+    window.stop()
+
+
+def test_transition_none_and_animations_off_cut_at_once(qtbot, app, colour_deck):
+    window, clock = make_window(qtbot, colour_deck, animations=False)
+    clock.advance(5)
+    window.poll()
+    assert window.index == 1 and not window.in_transition
+    assert centre(window)[2] > 200
+    window.stop()
+
+
+def test_keys_navigate_and_pause(qtbot, app, colour_deck):
+    window, clock = make_window(qtbot, colour_deck, animations=False)
+    QTest.keyClick(window, Qt.Key.Key_Right)
+    assert window.index == 1
+    QTest.keyClick(window, Qt.Key.Key_PageUp)  # presenter clickers send PageUp/PageDown
+    assert window.index == 0
+    QTest.keyClick(window, Qt.Key.Key_End)
+    assert window.index == 2
+    QTest.keyClick(window, Qt.Key.Key_Space)
+    assert window.player.held
+    clock.advance(3600)
+    window.poll()
+    assert window.index == 2  # held: no auto-advance
+    window.stop()
+
+
+def test_no_timer_left_running_after_stop(qtbot, app, colour_deck):
+    window, clock = make_window(qtbot, colour_deck)
+    clock.advance(5)
+    window.poll()
+    timers = window.findChildren(QTimer)
+    assert any(t.isActive() for t in timers)
+    window.stop()
+    assert [t for t in window.findChildren(QTimer) if t.isActive()] == []
+    assert isinstance(window, QObject)
+
+
+def test_progress_bar_grows_with_the_slide_time(qtbot, app, tmp_path):
+    deck = deck_from(tmp_path, {"title": "t", "slides": [
+        {"type": "title", "title": "一", "duration": "10s"},
+        {"type": "title", "title": "二"}]})
+    window, clock = make_window(qtbot, deck, animations=False)
+
+    def bar_length():
+        row = as_array(window.grab().toImage())[358, :, :3].astype(int)
+        accent = (row[:, 0] > 180) & (row[:, 2] < 120)  # #2ec4ff: blue high, red low
+        return int(np.count_nonzero(accent))
+
+    start = bar_length()
+    clock.advance(5)
+    half = bar_length()
+    assert start < 20 and 300 < half < 340
+    window.stop()
