@@ -136,7 +136,8 @@ def test_photo_decodes_at_screen_size_not_full_size(app, tmp_path):
     assert (image.width(), image.height()) == (1408, 939)
 
 
-@pytest.mark.parametrize("content", [None, b"\x89PNG\r\n\x1a\n garbage"], ids=["missing", "corrupt"])
+@pytest.mark.parametrize("content", [None, b"\x89PNG\r\n\x1a\n garbage"],
+                         ids=["missing", "corrupt"])
 def test_bad_image_gives_the_placeholder(app, tmp_path, caplog, content):
     if content is not None:
         (tmp_path / "drone.png").write_bytes(content)

@@ -24,9 +24,9 @@ def fit_px(text: str, rect: QRectF, px: float, bold: bool = False, min_px: float
 def _fits(text: str, rect: QRectF, px: float, bold: bool, max_lines: int, wrap: bool) -> bool:
     metrics = QFontMetricsF(font(px, bold))
     if not wrap:  # explicit lines only
-        lines = text.split("\n")
-        widest = max(metrics.horizontalAdvance(line) for line in lines)
-        return widest <= rect.width() and metrics.lineSpacing() * len(lines) <= rect.height()
+        rows = text.split("\n")
+        widest = max(metrics.horizontalAdvance(row) for row in rows)
+        return widest <= rect.width() and metrics.lineSpacing() * len(rows) <= rect.height()
     flags = int(Qt.TextFlag.TextWordWrap)
     bound = metrics.boundingRect(QRectF(0, 0, rect.width(), 1e6), flags, text)
     lines = round(bound.height() / metrics.lineSpacing()) if metrics.lineSpacing() else 1
