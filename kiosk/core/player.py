@@ -62,6 +62,10 @@ class Player:
         """Paused by an explicit pause (Space, the pause button): no automatic resume."""
         return self._held
 
+    def upcoming(self) -> int:
+        """The slide auto-play shows next (to prepare it ahead of time)."""
+        return self._order[(self.position + 1) % len(self._order)]
+
     def duration(self) -> float:
         return max(MIN_DURATION, self.deck.duration_of(self.slide))
 

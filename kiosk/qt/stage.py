@@ -9,6 +9,7 @@ so a 1,000-slide deck holds only a few decoded photos and plots at a time.
 from __future__ import annotations
 
 from collections import OrderedDict
+from concurrent.futures import ThreadPoolExecutor
 
 from PySide6.QtCore import QPointF, QRectF, QSize, QSizeF, Qt
 from PySide6.QtGui import QColor, QImage, QPainter, QTransform
@@ -18,7 +19,7 @@ from kiosk.qt import theme
 from kiosk.qt.slides import make_view
 from kiosk.qt.slides.base import SlideView, ViewContext
 
-CACHE_VIEWS = 5  # current, next, previous, and two more: bounded memory on long decks
+CACHE_VIEWS = 4  # current, next, previous and one more: bounded memory on long decks
 
 
 class Stage:
@@ -29,6 +30,7 @@ class Stage:
         self.lang = lang or deck.language
         self.animations = animations
         self._views: OrderedDict[int, SlideView] = OrderedDict()
+        self._pool: ThreadPoolExecutor | None = None
         self.size = QSize()
         self.resize(size)
 
@@ -46,6 +48,9 @@ class Stage:
         self.canvas = QSizeF(cw, ch)
         self.scale = min(logical_w / cw, logical_h / ch)
         self.logical = QSizeF(logical_w, logical_h)
+        # bars around the canvas when the screen's shape differs from the design
+        self.letterboxed = (abs(cw * self.scale - logical_w) >= 0.5
+                            or abs(ch * self.scale - logical_h) >= 0.5)
         self.clear()
 
     def transform(self) -> QTransform:
@@ -74,7 +79,17 @@ class Stage:
 
     # ------------------------------------------------------------------ views
     def context(self) -> ViewContext:
-        return ViewContext(self.deck, self.canvas, self.scale, self.lang, self.animations)
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kiosk-decode")
+        return ViewContext(self.deck, self.canvas, self.scale, self.lang, self.animations,
+                           self._pool)
+
+    def prefetch(self, index: int) -> None:
+        """Prepare slide ``index`` ahead of time (decode off-thread, render its layer)."""
+        current = next(reversed(self._views), None)
+        self.view(index).prepare()
+        if current is not None:
+            self._views.move_to_end(current)  # the slide on screen stays most recent
 
     def view(self, index: int) -> SlideView:
         view = self._views.get(index)
@@ -92,6 +107,13 @@ class Stage:
             view.dispose()
         self._views.clear()
 
+    def close(self) -> None:
+        """Free every view and stop the decoding thread."""
+        self.clear()
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
     def set_language(self, lang: str) -> None:
         if lang != self.lang:
             self.lang = lang
@@ -101,7 +123,8 @@ class Stage:
     def paint(self, p: QPainter, index: int, elapsed: float) -> None:
         """Paint slide ``index`` as it looks ``elapsed`` seconds after it settled."""
         p.save()
-        p.fillRect(QRectF(0, 0, self.size.width(), self.size.height()), QColor("black"))
+        if self.letterboxed:
+            p.fillRect(QRectF(0, 0, self.size.width(), self.size.height()), QColor("black"))
         p.setTransform(self.transform(), True)
         p.setClipRect(QRectF(0, 0, self.canvas.width(), self.canvas.height()))
         p.setRenderHint(QPainter.RenderHint.Antialiasing, True)

@@ -57,6 +57,8 @@ class ShowWindow(QWidget):
         self._shown_index = self.player.index  # the slide on screen (player may be ahead)
         self._transition: _Transition | None = None
         self._charts_ready = False
+        self._prepared_for: int | None = None  # slide whose successor is already prepared
+        self._next_frame: tuple[int, QImage] | None = None  # successor's first frame
         self.frames_painted = 0
 
         self._deadline = QTimer(self)
@@ -120,6 +122,9 @@ class ShowWindow(QWidget):
         old_index = self._shown_index
         old_elapsed = self.elapsed()
         self._shown_index = change.index
+        ready = self._next_frame
+        if old_index != change.index:
+            self._next_frame = None  # it was the successor of the slide we are leaving
         spec = self.deck.transition_of(self.deck.slides[change.index])
         if not self.animations or spec.type == "none" or spec.duration <= 0 or (
                 old_index == change.index):
@@ -128,7 +133,8 @@ class ShowWindow(QWidget):
         else:
             old = self._transition.new if self._transition else self.stage.render(
                 old_index, old_elapsed)
-            new = self.stage.render(change.index, 0.0)
+            new = ready[1] if ready and ready[0] == change.index else self.stage.render(
+                change.index, 0.0)
             self._transition = _Transition(old, new, spec.type, now, spec.duration,
                                            change.direction)
             self._settled_at = now + spec.duration
@@ -151,6 +157,9 @@ class ShowWindow(QWidget):
         moving = self._transition is not None or self.stage.view(self.index).animating(
             self.elapsed())
         interval = FRAME_MS if moving else FURNITURE_MS
+        if not moving and self._prepared_for != self.index and self.frames_painted:
+            self._prepared_for = self.index
+            QTimer.singleShot(0, self._prepare_next)
         wanted = moving or (self.deck.progress and not self.player.paused)
         if not wanted:
             self._frames.stop()
@@ -171,15 +180,45 @@ class ShowWindow(QWidget):
         """Stop every timer this window started (tests assert none is left running)."""
         for timer in (self._deadline, self._frames, self._cursor):
             timer.stop()
-        self.stage.clear()
+        self.stage.close()
 
     # ------------------------------------------------------------------ Qt events
     def resizeEvent(self, event: object) -> None:
         self.stage.resize(QSize(max(1, self.width()), max(1, self.height())))
         self._transition = None
+        self._next_frame = None
+        self._prepared_for = None
 
     def paintEvent(self, event: QPaintEvent) -> None:
         p = QPainter(self)
+        try:
+            self._paint(p)
+        except Exception:  # one view's bug must not end the show; an exception escaping
+            # paintEvent would also leave the painter active, which crashes Qt
+            log.exception("painting slide %d failed", self.index)
+            p.fillRect(self.rect(), Qt.GlobalColor.black)
+        finally:
+            p.end()
+        self.frames_painted += 1
+        if self.frames_painted == 1:
+            log.info("first frame painted at %dx%d", self.width(), self.height())
+        if not self._charts_ready and self._transition is None and self.frames_painted > 1:
+            # after the first frame, while nothing moves: import pyqtgraph (~0.6 s) now
+            self._charts_ready = True
+            QTimer.singleShot(800, self._preload)
+
+    def _prepare_next(self) -> None:
+        """While the slide stands still: get the next one ready, so its entry is smooth."""
+        if self._transition is not None:
+            return
+        upcoming = self.player.upcoming()
+        if self.deck.slides[upcoming].type == "chart":
+            self._charts_ready = True
+        self.stage.prefetch(upcoming)
+        if self.animations:  # its first frame, so the transition starts without a hitch
+            self._next_frame = (upcoming, self.stage.render(upcoming, 0.0))
+
+    def _paint(self, p: QPainter) -> None:
         now = self.clock()
         t = self._transition
         if t is not None:
@@ -190,12 +229,6 @@ class ShowWindow(QWidget):
             self.stage.paint(p, self.index, self.elapsed())
         self.stage.paint_furniture(p, self.player.position, self.player.count,
                                    self.player.progress(now))
-        p.end()
-        self.frames_painted += 1
-        if not self._charts_ready and t is None and self.frames_painted > 1:
-            # after the first frame, while nothing moves: import pyqtgraph (~0.6 s) now
-            self._charts_ready = True
-            QTimer.singleShot(800, self._preload)
 
     def _preload(self) -> None:
         if self._transition is not None:

@@ -137,6 +137,7 @@ class ChartView(SlideView):
                               if self.slide.chart == "bar" else 0.0)
         self._set_axes()
         self._image = None
+        self.invalidate()
 
     def _place_label(self, i: int, x: Any, ys: list[float], offset: float) -> None:
         """Label the last point of a line; every bar of a bar chart."""
@@ -196,7 +197,7 @@ class ChartView(SlideView):
         plot.setYRange(y_min, y_max if y_max > y_min else y_min + 1, padding=0)
 
     # ------------------------------------------------------------------ painting
-    def paint_content(self, p: QPainter, rect: QRectF, elapsed: float) -> None:
+    def paint_content(self, p: QPainter, rect: QRectF) -> None:
         s = self.ctx.scale
         size = QSize(max(1, round(rect.width() * s)), max(1, round(rect.height() * s)))
         if self._widget is None:
@@ -223,6 +224,7 @@ class ChartView(SlideView):
         self.renders += 1
 
     def dispose(self) -> None:
+        super().dispose()
         self._image = None
         if self._widget is not None:
             self._widget.getPlotItem().clear()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QFontMetricsF, QPainter, QPainterPath
 
@@ -9,7 +11,7 @@ from kiosk.core.deck import FigureItem, FiguresSlide
 from kiosk.core.numbers import count_up, format_number, magnitude
 from kiosk.qt import theme
 from kiosk.qt.fonts import font
-from kiosk.qt.slides.base import SlideView
+from kiosk.qt.slides.base import SlideView, ViewContext
 from kiosk.qt.text import draw_text
 
 COUNT_UP_S = 1.6
@@ -33,8 +35,25 @@ def grid(count: int, rect: QRectF, portrait: bool, gap: float = 40) -> list[QRec
     return cells[:count]
 
 
+@dataclass(frozen=True)
+class _Slot:
+    """Where a figure's number goes; found while painting the static layer."""
+
+    final: float
+    decimals: int
+    scale: tuple[float, str]
+    right: float  # x where the number ends (right-aligned: the count-up never jitters)
+    baseline: float
+    px: float
+    delay: float
+
+
 class FiguresView(SlideView):
     slide: FiguresSlide
+
+    def __init__(self, slide: FiguresSlide, ctx: ViewContext) -> None:
+        super().__init__(slide, ctx)
+        self._slots: list[_Slot] = []
 
     def value_of(self, item: FigureItem) -> float | None:
         """The number to show; live feeds come in a later issue (None: no data yet)."""
@@ -46,37 +65,47 @@ class FiguresView(SlideView):
     def animating(self, elapsed: float) -> bool:
         return self.ctx.animations and elapsed < self.settle_time()
 
-    def paint_content(self, p: QPainter, rect: QRectF, elapsed: float) -> None:
+    # ------------------------------------------------------------------ static layer
+    def paint_content(self, p: QPainter, rect: QRectF) -> None:
         items = self.slide.items
         cells = grid(len(items), rect, self.ctx.portrait)
+        card_h = max(self._card_height(item, cell, len(items)) for item, cell in zip(
+            items, cells, strict=True))
+        self._slots = []
         for i, (item, cell) in enumerate(zip(items, cells, strict=True)):
-            t = elapsed - i * STAGGER_S if self.ctx.animations else 1e9
-            self._paint_item(p, item, cell, t, len(items))
+            if card_h < cell.height():  # cards as tall as the tallest content, centred
+                cell = QRectF(cell.left(), cell.top() + (cell.height() - card_h) / 2,
+                              cell.width(), card_h)
+            self._paint_item(p, item, cell, len(items), i * STAGGER_S)
 
-    def _paint_item(self, p: QPainter, item: FigureItem, cell: QRectF, t: float,
-                    count: int) -> None:
+    def _card_height(self, item: FigureItem, cell: QRectF, count: int) -> float:
         pad = 40 if count > 1 else 64
-        final = self.value_of(item)
-        scale = magnitude(final or 0.0, item.unit)
-        decimals = item.decimals if item.decimals is not None else 0
-        final_text = "—" if final is None else format_number(final, decimals, scale)
-        shown = final_text if final is None else format_number(
-            count_up(final, max(0.0, t), COUNT_UP_S), decimals, scale)
-        max_px = {1: 230, 2: 190, 3: 160}.get(count, 130)
-        number_px = self._number_px(item, final_text, cell.width() - 2 * pad, max_px)
+        number_px = self._number_px(item, self._final_text(item), cell.width() - 2 * pad,
+                                    _MAX_PX.get(count, 130))
         label_px = 40 if count <= 3 else 34
-        # a card as tall as its content (centred in its cell), not a tall empty panel
-        wanted = (number_px * 1.25 + (60 if item.change else 0) + label_px * 2.7
-                  + (62 if item.label.bilingual else 0) + (70 if item.note else 0) + pad * 1.3)
-        if wanted < cell.height():
-            cell = QRectF(cell.left(), cell.top() + (cell.height() - wanted) / 2, cell.width(),
-                          wanted)
+        return (number_px * 1.25 + (60 if item.change else 0) + label_px * 2.7
+                + (62 if item.label.bilingual else 0) + (70 if item.note else 0) + pad * 1.3)
+
+    def _final_text(self, item: FigureItem) -> str:
+        final = self.value_of(item)
+        if final is None:
+            return "—"
+        return format_number(final, item.decimals or 0, magnitude(final, item.unit))
+
+    def _paint_item(self, p: QPainter, item: FigureItem, cell: QRectF, count: int,
+                    delay: float) -> None:
+        pad = 40 if count > 1 else 64
+        final_text = self._final_text(item)
+        number_px = self._number_px(item, final_text, cell.width() - 2 * pad,
+                                    _MAX_PX.get(count, 130))
+        label_px = 40 if count <= 3 else 34
         p.fillRect(cell, theme.PANEL)
         p.fillRect(QRectF(cell.left(), cell.top(), 6, cell.height()), theme.ACCENT)
         inner = cell.adjusted(pad, pad * 0.7, -pad, -pad * 0.6)
         unit_px = max(28, number_px * 0.34)
         baseline = inner.top() + number_px * 0.98
-        self._paint_number(p, item, inner, shown, final_text, number_px, unit_px, baseline)
+        self._paint_frame_of_number(p, item, inner, final_text, number_px, unit_px, baseline,
+                                    delay)
         top = baseline + number_px * 0.22
         if item.change:
             rise, fall = theme.change_colors(self.ctx.deck.change_colors)
@@ -116,25 +145,45 @@ class FiguresView(SlideView):
         unit = extra.horizontalAdvance(" " + item.unit) if item.unit else 0
         return prefix + number + unit
 
-    def _paint_number(self, p: QPainter, item: FigureItem, inner: QRectF, shown: str,
-                      final_text: str, px: float, unit_px: float, baseline: float) -> None:
-        big, small = font(px, True), font(unit_px, True)
+    def _paint_frame_of_number(self, p: QPainter, item: FigureItem, inner: QRectF,
+                               final_text: str, px: float, unit_px: float, baseline: float,
+                               delay: float) -> None:
+        """Prefix and unit (static); the number itself is painted over, as it counts."""
+        small = font(unit_px, True)
         x = inner.left()
         if item.prefix:
             p.setFont(small)
             p.setPen(theme.MUTED)
             p.drawText(QPointF(x, baseline), item.prefix)
             x += QFontMetricsF(small).horizontalAdvance(item.prefix + " ")
-        final_w = QFontMetricsF(big).horizontalAdvance(final_text)
-        shown_w = QFontMetricsF(big).horizontalAdvance(shown)
-        path = QPainterPath()
-        path.addText(x + final_w - shown_w, baseline, big, shown)  # right-aligned: no jitter
-        p.setPen(Qt.PenStyle.NoPen)
-        p.setBrush(theme.TEXT)
-        p.drawPath(path)
+        final_w = QFontMetricsF(font(px, True)).horizontalAdvance(final_text)
         if item.unit:
             p.setFont(small)
             p.setPen(theme.ACCENT)
-            p.drawText(QPointF(x + final_w + QFontMetricsF(small).horizontalAdvance(" "), baseline),
-                       item.unit)
+            p.drawText(QPointF(x + final_w + QFontMetricsF(small).horizontalAdvance(" "),
+                               baseline), item.unit)
+        final = self.value_of(item)
+        if final is None:
+            p.setFont(font(px, True))
+            p.setPen(theme.MUTED)
+            p.drawText(QPointF(x, baseline), final_text)
+            return
+        self._slots.append(_Slot(final, item.decimals or 0, magnitude(final, item.unit),
+                                 x + final_w, baseline, px, delay))
 
+    # ------------------------------------------------------------------ moving layer
+    def paint_over(self, p: QPainter, elapsed: float) -> None:
+        p.setPen(Qt.PenStyle.NoPen)
+        p.setBrush(theme.TEXT)
+        for slot in self._slots:
+            t = elapsed - slot.delay if self.ctx.animations else 1e9
+            text = format_number(count_up(slot.final, max(0.0, t), COUNT_UP_S), slot.decimals,
+                                 slot.scale)
+            big = font(slot.px, True)
+            path = QPainterPath()
+            path.addText(slot.right - QFontMetricsF(big).horizontalAdvance(text), slot.baseline,
+                         big, text)
+            p.drawPath(path)
+
+
+_MAX_PX = {1: 230, 2: 190, 3: 160}

@@ -18,7 +18,7 @@ class TitleView(SlideView):
         m = theme.MARGIN
         return QRectF(m, m, w - 2 * m, h - 2 * m)  # the title is the content
 
-    def paint_content(self, p: QPainter, rect: QRectF, elapsed: float) -> None:
+    def paint_content(self, p: QPainter, rect: QRectF) -> None:
         ctx, slide = self.ctx, self.slide
         self._paint_rings(p, rect)
         w = rect.width()
