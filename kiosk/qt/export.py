@@ -96,7 +96,8 @@ def contact_sheet(frames: list[QImage], deck: Deck) -> QImage:
         p.drawImage(QRectF(x, y, THUMB_W, thumb_h), frame)
         p.setFont(font(20))
         slide = enabled[n]
-        title = slide.title.get("zh") if slide.title else ""
+        named = slide.title or (slide.caption if slide.type == "photo" else None)
+        title = named.get("zh") if named else ""
         p.drawText(QRectF(x, y + thumb_h + 6, THUMB_W, label - 6),
                    int(Qt.AlignmentFlag.AlignLeft), f"{n + 1:03d} · {slide.type} · {title}")
     p.end()
