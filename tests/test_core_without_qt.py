@@ -50,3 +50,20 @@ def test_no_core_module_imports_qt():
             for name in names:
                 assert name.split(".")[0] not in ("PySide6", "shiboken6", "pyqtgraph"), (
                     f"{path.name} imports {name}")
+
+
+CORE_TESTS = ["test_loader_errors.py", "test_loader_ok.py", "test_loader_fuzz.py",
+              "test_player.py", "test_schema.py", "test_numbers.py"]
+
+
+def test_core_test_suite_passes_with_qt_blocked():
+    """The core's own tests, run in a Python where PySide6 and pyqtgraph cannot import."""
+    code = BLOCKER.replace("'numpy'", "'__none__'") + f"""
+import pytest
+sys.exit(pytest.main(['-q', '-p', 'no:pytest-qt', '-p', 'no:cacheprovider',
+                      *[{str(REPO / 'tests')!r} + '/' + name for name in {CORE_TESTS!r}]]))
+"""
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         cwd=REPO, timeout=600)
+    assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-2000:]
+    assert " passed" in out.stdout and "failed" not in out.stdout
