@@ -92,10 +92,11 @@ class SimSource(_SourceBase):
     seed: int = 0
     start: float = 100.0
     step: float = Field(1.0, ge=0, description="largest change per tick of the random walk")
+    drift: float = Field(0.0, description="average change per tick (a counter that grows)")
     min: float | None = None
     max: float | None = None
     path: str | None = Field(None, description="CSV to replay (mode: replay)")
-    speed: float = Field(1.0, gt=0)
+    speed: float = Field(1.0, gt=0, description="replay: rows per refresh")
     label: bool = Field(True, description="show 模拟数据 (simulated data) on slides using it")
 
     @model_validator(mode="after")

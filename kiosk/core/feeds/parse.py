@@ -1,0 +1,115 @@
+"""Turn a feed's bytes into a reading: a scalar (for figures) or (x, y) points (for charts).
+
+Every failure raises :class:`FeedError` with a message for the operator's log; the caller
+keeps the last good value.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+from typing import Any
+
+Point = tuple[float, float]
+
+
+class FeedError(Exception):
+    """A fetch or parse failed; the message says why, for the log and the status file."""
+
+
+def extract_field(data: Any, field: str | None) -> Any:
+    """Follow a dotted path like ``data.series.0.value`` (list indexes allowed)."""
+    if not field:
+        return data
+    node = data
+    walked: list[str] = []
+    for part in field.split("."):
+        walked.append(part)
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+        elif isinstance(node, list) and _is_index(part) and -len(node) <= int(part) < len(node):
+            node = node[int(part)]
+        else:
+            raise FeedError(f"field {'.'.join(walked)!r} not found in the data")
+    return node
+
+
+def _is_index(part: str) -> bool:
+    return part.lstrip("-").isdigit()
+
+
+def number(value: Any, what: str = "value") -> float:
+    """A finite float from a JSON number or numeric string; anything else is an error."""
+    if isinstance(value, bool) or value is None:
+        raise FeedError(f"{what} is not a number: {value!r}")
+    if isinstance(value, int | float):
+        result = float(value)
+    elif isinstance(value, str):
+        try:
+            result = float(value.strip().replace(",", ""))
+        except ValueError:
+            raise FeedError(f"{what} is not a number: {value[:40]!r}") from None
+    else:
+        raise FeedError(f"{what} is not a number: {type(value).__name__}")
+    if not math.isfinite(result):
+        raise FeedError(f"{what} is not a finite number: {value!r}")
+    return result
+
+
+def reading_from(value: Any) -> float | list[Point]:
+    """A scalar, or a series from ``[y, …]``, ``[[x, y], …]`` or ``[{x:…, y:…}, …]``."""
+    if isinstance(value, list):
+        points: list[Point] = []
+        for i, item in enumerate(value):
+            if isinstance(item, list | tuple) and len(item) == 2:
+                points.append((number(item[0], f"point {i} x"), number(item[1], f"point {i} y")))
+            elif isinstance(item, dict) and "y" in item:
+                points.append((number(item.get("x", i), f"point {i} x"),
+                               number(item["y"], f"point {i} y")))
+            else:
+                points.append((float(i), number(item, f"point {i}")))
+        if not points:
+            raise FeedError("the series is empty")
+        return points
+    if isinstance(value, dict):
+        for key in ("value", "y", "total"):
+            if key in value:
+                return number(value[key])
+        raise FeedError("expected a number or a list of points, got an object; set field:")
+    return number(value)
+
+
+def parse_json(raw: bytes, field: str | None) -> float | list[Point]:
+    try:
+        data = json.loads(raw.decode("utf-8-sig"))
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise FeedError(f"malformed JSON: {str(exc)[:80]}") from None
+    return reading_from(extract_field(data, field))
+
+
+def parse_csv(raw: bytes) -> float | list[Point]:
+    """CSV of ``x,y`` rows (a header row is skipped), or a single value."""
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise FeedError("CSV is not UTF-8 text") from None
+    rows = [row for row in csv.reader(io.StringIO(text)) if any(cell.strip() for cell in row)]
+    if not rows:
+        raise FeedError("CSV is empty")
+    if len(rows) == 1 and len(rows[0]) == 1:
+        return number(rows[0][0])
+    points: list[Point] = []
+    for line, row in enumerate(rows, start=1):
+        if len(row) < 2:
+            raise FeedError(f"CSV line {line}: expected x,y, got {','.join(row)[:40]!r}")
+        try:
+            points.append((number(row[0]), number(row[1])))
+        except FeedError:
+            if line == 1 and not points:
+                continue  # header
+            raise FeedError(f"CSV line {line}: not numbers: {','.join(row)[:40]!r}") from None
+    if not points:
+        raise FeedError("CSV has no data rows")
+    return points
