@@ -112,6 +112,11 @@ def build_parser() -> argparse.ArgumentParser:
                      help="window size with --windowed")
     run.add_argument("--no-animations", action="store_true",
                      help="turn every animation off (same as KIOSK_ANIMATIONS=0)")
+    run.add_argument("--status-file", metavar="PATH", default=None,
+                     help="rewrite this JSON file with the show's state every second")
+    run.add_argument("--cache-dir", metavar="DIR", default=None,
+                     help="where feeds keep their last good values (default: the platform's "
+                          "cache folder; KIOSK_CACHE_DIR also sets it)")
     run.set_defaults(func=cmd_run)
 
     export = sub.add_parser("export", help="render every slide to PNG, plus a contact sheet")

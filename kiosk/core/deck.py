@@ -284,6 +284,14 @@ class Deck(_Model):
     def source_note_of(self, slide: AnySlide) -> LocalText | None:
         return slide.source_note if slide.source_note is not None else self.defaults.source_note
 
+    def sources_of(self, slide: AnySlide) -> set[str]:
+        """Names of the feeds a slide shows (figures bound to a source, live series)."""
+        if isinstance(slide, FiguresSlide):
+            return {i.value.source for i in slide.items if isinstance(i.value, SourceRef)}
+        if isinstance(slide, ChartSlide):
+            return {s.source for s in slide.series if s.source}
+        return set()
+
     @property
     def bilingual(self) -> bool:
         """True when any slide title has an English counterpart (offer the 中/EN toggle)."""

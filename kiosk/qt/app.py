@@ -44,10 +44,14 @@ def run(args: argparse.Namespace) -> int:
     for problem in result.problems:  # only missing assets remain: placeholders on screen
         log.warning("%s", problem)
     app = make_app()
-    from kiosk.qt.window import ShowWindow
+    from pathlib import Path
 
-    window = ShowWindow(result.deck, animations=animations_enabled(args.no_animations),
-                        rotate=args.rotate)
+    from kiosk.qt.controller import Show
+
+    show = Show(Path(args.deck), result, animations=animations_enabled(args.no_animations),
+                rotate=args.rotate, status_file=Path(args.status_file) if args.status_file
+                else None, cache_root=Path(args.cache_dir) if args.cache_dir else None)
+    window = show.window
     screens = QGuiApplication.screens()
     screen = screens[args.screen] if 0 <= args.screen < len(screens) else screens[0]
     if args.windowed:
@@ -66,5 +70,5 @@ def run(args: argparse.Namespace) -> int:
     if args.exit_after is not None:
         QTimer.singleShot(round(args.exit_after * 1000), app.quit)
     code = app.exec()
-    window.stop()
+    show.stop()
     return int(code)

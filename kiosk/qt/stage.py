@@ -15,7 +15,9 @@ from PySide6.QtCore import QPointF, QRectF, QSize, QSizeF, Qt
 from PySide6.QtGui import QColor, QImage, QPainter, QTransform
 
 from kiosk.core.deck import Deck
+from kiosk.core.feeds import FeedHub
 from kiosk.qt import theme
+from kiosk.qt.badges import paint_badges
 from kiosk.qt.slides import make_view
 from kiosk.qt.slides.base import SlideView, ViewContext
 
@@ -24,8 +26,9 @@ CACHE_VIEWS = 4  # current, next, previous and one more: bounded memory on long 
 
 class Stage:
     def __init__(self, deck: Deck, size: QSize, rotate: int = 0, lang: str | None = None,
-                 animations: bool = True) -> None:
+                 animations: bool = True, feeds: FeedHub | None = None) -> None:
         self.deck = deck
+        self.feeds = feeds
         self.rotate = rotate % 360
         self.lang = lang or deck.language
         self.animations = animations
@@ -82,7 +85,7 @@ class Stage:
         if self._pool is None:
             self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kiosk-decode")
         return ViewContext(self.deck, self.canvas, self.scale, self.lang, self.animations,
-                           self._pool)
+                           self._pool, self.feeds)
 
     def prefetch(self, index: int) -> None:
         """Prepare slide ``index`` ahead of time (decode off-thread, render its layer)."""
@@ -145,6 +148,15 @@ class Stage:
         self._paint_dots(p, position, count, w, h)
         p.restore()
 
+    def paint_badges(self, p: QPainter, index: int, wall: float,
+                     operator: str | None = None) -> None:
+        """Data honesty (模拟数据, stale data) on the slide, and the operator's warning."""
+        p.save()
+        p.setTransform(self.transform(), True)
+        paint_badges(p, self.deck, self.deck.slides[index], self.feeds, wall, self.canvas,
+                     operator)
+        p.restore()
+
     def furniture_rect(self) -> QRectF:
         """Device rectangle holding the furniture (repainted alone as the bar grows)."""
         w, h = self.canvas.width(), self.canvas.height()
@@ -171,8 +183,10 @@ class Stage:
         """A finished frame of slide ``index`` as an image (transitions, export)."""
         image = QImage(self.size, QImage.Format.Format_ARGB32_Premultiplied)
         p = QPainter(image)
-        self.paint(p, index, elapsed)
-        if furniture is not None:
-            self.paint_furniture(p, *furniture)
-        p.end()
+        try:
+            self.paint(p, index, elapsed)
+            if furniture is not None:
+                self.paint_furniture(p, *furniture)
+        finally:
+            p.end()
         return image

@@ -17,6 +17,7 @@ from PySide6.QtGui import QCursor, QImage, QKeyEvent, QMouseEvent, QPainter, QPa
 from PySide6.QtWidgets import QWidget
 
 from kiosk.core.deck import Deck
+from kiosk.core.feeds import FeedHub
 from kiosk.core.player import Change, Player
 from kiosk.qt.slides import preload_charts
 from kiosk.qt.stage import Stage
@@ -40,19 +41,24 @@ class _Transition:
 
 class ShowWindow(QWidget):
     def __init__(self, deck: Deck, clock: Callable[[], float] = time.monotonic,
-                 animations: bool = True, rotate: int = 0) -> None:
+                 animations: bool = True, rotate: int = 0, feeds: FeedHub | None = None,
+                 wall: Callable[[], float] = time.time) -> None:
         super().__init__()
         self.setWindowTitle(deck.title.get("zh"))
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent, True)
         self.setMouseTracking(True)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.clock = clock
+        self.wall = wall  # only for showing when data was last updated
         self.deck = deck
+        self.feeds = feeds
         self.animations = animations
+        self.rotate = rotate
+        self.operator_message: str | None = None  # e.g. the edited deck has errors
         now = clock()
         self.player = Player(deck, now)
         self.stage = Stage(deck, QSize(max(1, self.width()), max(1, self.height())), rotate,
-                           animations=animations)
+                           animations=animations, feeds=feeds)
         self._settled_at = now
         self._shown_index = self.player.index  # the slide on screen (player may be ahead)
         self._transition: _Transition | None = None
@@ -70,7 +76,14 @@ class ShowWindow(QWidget):
         self._cursor = QTimer(self)
         self._cursor.setSingleShot(True)
         self._cursor.timeout.connect(lambda: self.setCursor(Qt.CursorShape.BlankCursor))
+        self._chart_refresh = QTimer(self)  # live charts re-render at most 4 times a second
+        self._chart_refresh.setSingleShot(True)
+        self._chart_refresh.timeout.connect(self._refresh_view)
+        self._last_refresh = -1e9
         self.setCursor(Qt.CursorShape.BlankCursor)
+        first = self.stage.view(self.index)
+        first.on_show()
+        first.prepare()
         self._schedule()
 
     # ------------------------------------------------------------------ state
@@ -125,6 +138,9 @@ class ShowWindow(QWidget):
         ready = self._next_frame
         if old_index != change.index:
             self._next_frame = None  # it was the successor of the slide we are leaving
+        view = self.stage.view(change.index)
+        view.on_show()
+        view.prepare()  # slow work here, from a timer or an event, never inside a paint
         spec = self.deck.transition_of(self.deck.slides[change.index])
         if not self.animations or spec.type == "none" or spec.duration <= 0 or (
                 old_index == change.index):
@@ -178,7 +194,7 @@ class ShowWindow(QWidget):
 
     def stop(self) -> None:
         """Stop every timer this window started (tests assert none is left running)."""
-        for timer in (self._deadline, self._frames, self._cursor):
+        for timer in (self._deadline, self._frames, self._cursor, self._chart_refresh):
             timer.stop()
         self.stage.close()
 
@@ -229,6 +245,52 @@ class ShowWindow(QWidget):
             self.stage.paint(p, self.index, self.elapsed())
         self.stage.paint_furniture(p, self.player.position, self.player.count,
                                    self.player.progress(now))
+        self.stage.paint_badges(p, self.index, self.wall(), self.operator_message)
+
+    # ------------------------------------------------------------------ live data, reload
+    def on_data(self, changed: set[str]) -> None:
+        """Feeds changed: only the slide on screen reacts (others catch up when shown)."""
+        if not changed & self.deck.sources_of(self.deck.slides[self.index]):
+            return
+        if self.deck.slides[self.index].type == "chart":
+            wait = self._last_refresh + 0.25 - self.clock()
+            if wait > 0:
+                if not self._chart_refresh.isActive():
+                    self._chart_refresh.start(round(wait * 1000))
+                return
+        self._refresh_view()
+
+    def _refresh_view(self) -> None:
+        self._last_refresh = self.clock()
+        self.stage.view(self.index).data_changed()
+        self._update_frame_timer()
+        self.update()
+
+    def replace_deck(self, deck: Deck, feeds: FeedHub | None) -> None:
+        """Show an edited deck, staying on the same slide where it still exists."""
+        now = self.clock()
+        current = self.deck.slides[self.index]
+        same = [i for i, s in enumerate(deck.slides) if s == current and s.enabled]
+        start = same[0] if same else min(self.index, len(deck.slides) - 1)
+        held = self.player.held
+        self.deck, self.feeds = deck, feeds
+        self.player = Player(deck, now, start=start)
+        if held:
+            self.player.toggle_hold(now)
+        self.stage.close()
+        self.stage = Stage(deck, QSize(max(1, self.width()), max(1, self.height())),
+                           self.rotate, animations=self.animations, feeds=feeds)
+        self._transition = None
+        self._next_frame = None
+        self._prepared_for = None
+        self._shown_index = self.player.index
+        self._settled_at = now
+        self.setWindowTitle(deck.title.get("zh"))
+        view = self.stage.view(self.index)
+        view.on_show()
+        view.prepare()
+        self._schedule()
+        self.update()
 
     def _preload(self) -> None:
         if self._transition is not None:

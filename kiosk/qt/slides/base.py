@@ -22,6 +22,7 @@ from PySide6.QtGui import (
 )
 
 from kiosk.core.deck import AnySlide, Deck
+from kiosk.core.feeds import FeedHub
 from kiosk.core.values import Text
 from kiosk.qt import theme
 from kiosk.qt.text import draw_text
@@ -41,6 +42,7 @@ class ViewContext:
     lang: str = "zh"
     animations: bool = True
     background: Executor | None = None  # decodes images off the UI thread
+    feeds: FeedHub | None = None  # live data for figures and charts bound to a source
 
     @property
     def portrait(self) -> bool:
@@ -109,6 +111,12 @@ class SlideView:
         """Do the slow work now (decode, lay out, render the static layer), not mid-frame."""
         self._static_layer()
 
+    def on_show(self) -> None:
+        """The slide is about to appear: restart its entry animations, catch up on data."""
+
+    def data_changed(self) -> None:
+        """A feed this slide shows has new data or a new state (only called on screen)."""
+
     def invalidate(self) -> None:
         """The static content changed (new data, language): re-render it on next paint."""
         self._layer = None
@@ -125,11 +133,13 @@ class SlideView:
             layer = QImage(size, QImage.Format.Format_ARGB32_Premultiplied)
             layer.fill(Qt.GlobalColor.transparent)
             painter = QPainter(layer)
-            painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-            painter.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
-            painter.scale(size.width() / c.width(), size.height() / c.height())
-            self.paint_static(painter)
-            painter.end()
+            try:  # an active painter on a freed image would crash Qt: always end it
+                painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+                painter.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
+                painter.scale(size.width() / c.width(), size.height() / c.height())
+                self.paint_static(painter)
+            finally:
+                painter.end()
             self._layer = layer
             self.layer_builds += 1
         return self._layer

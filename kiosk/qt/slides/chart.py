@@ -25,7 +25,7 @@ log = logging.getLogger(__name__)
 pg.setConfigOptions(antialias=True, background=None, foreground=theme.MUTED.name())
 
 
-def _points(series: Series) -> tuple[list[float | str], list[float]]:
+def _inline(series: Series) -> tuple[list[float | str], list[float]]:
     data = series.data or ()
     return [x for x, _ in data], [y for _, y in data]
 
@@ -46,11 +46,44 @@ class ChartView(SlideView):
         self._categories: list[str] = []
         self.renders = 0  # how often the plot was re-rendered (tests, benchmarks)
         self.last_rect = QRectF()  # where the plot was drawn, in design px
+        self.live = any(series.source for series in slide.series)
+        self._versions: tuple[int, ...] = ()
+
+    # ------------------------------------------------------------------ data
+    def _points(self, series: Series) -> tuple[list[float | str], list[float]]:
+        """Inline data, or the bounded series of the feed it is bound to."""
+        if not series.source:
+            return _inline(series)
+        feeds = self.ctx.feeds
+        feed = feeds.feeds.get(series.source) if feeds is not None else None
+        if feed is None:
+            return [], []
+        return [x for x, _ in feed.points], [y for _, y in feed.points]
+
+    def _feed_versions(self) -> tuple[int, ...]:
+        feeds = self.ctx.feeds
+        if not self.live or feeds is None:
+            return ()
+        return tuple(feeds.feeds[s.source].version if s.source in feeds.feeds else -1
+                     for s in self.slide.series if s.source)
+
+    def data_changed(self) -> None:
+        """New feed data: update the plot items in place and re-render the plot image now
+        (from the timer that brought the data; never from inside a paint)."""
+        if self._widget is None or self._feed_versions() == self._versions:
+            return
+        self.refresh()
+        if self._image is not None:
+            self._render(self._image.size())
+
+    def on_show(self) -> None:
+        self.data_changed()  # catch up on what arrived while the slide was off screen
 
     # ------------------------------------------------------------------ building
     def _build(self) -> None:
         s = self.ctx.scale
-        widget = pg.PlotWidget(background=None)
+        axes = {"bottom": pg.DateAxisItem(orientation="bottom")} if self.live else {}
+        widget = pg.PlotWidget(background=None, axisItems=axes)
         widget.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen, True)
         widget.setFrameShape(widget.Shape.NoFrame)
         widget.show()  # never on screen; lets Qt lay the plot out at the size we render
@@ -120,11 +153,12 @@ class ChartView(SlideView):
         """Push the series' data into the existing plot items (setData, no re-plotting)."""
         if self._widget is None:
             return
-        xs_all = [_points(s)[0] for s in self.slide.series]
+        self._versions = self._feed_versions()
+        xs_all = [self._points(s)[0] for s in self.slide.series]
         self._categories = self._category_names(xs_all)
         count = len(self.slide.series)
         for i, series in enumerate(self.slide.series):
-            xs, ys = _points(series)
+            xs, ys = self._points(series)
             x = self._x_positions(xs)
             if self.slide.chart == "bar":
                 width = 0.7 / count
@@ -140,12 +174,12 @@ class ChartView(SlideView):
         self.invalidate()
 
     def _place_label(self, i: int, x: Any, ys: list[float], offset: float) -> None:
-        """Label the last point of a line; every bar of a bar chart."""
-        shown = range(len(ys)) if self.slide.chart == "bar" else range(len(ys) - 1, len(ys))
+        """Label the last point of a line (one label, moved); every bar of a bar chart."""
         for label in self._labels[i]:
             label.setText("")
-        for k in shown:
-            label = self._label(i, k)
+        bars = self.slide.chart == "bar"
+        for k in (range(len(ys)) if bars else range(max(0, len(ys) - 1), len(ys))):
+            label = self._label(i, k if bars else 0)
             label.setText(f"{_fmt(ys[k])}{self.slide.unit}")
             label.setPos(float(x[k]) + offset, float(ys[k]))
 
@@ -174,7 +208,7 @@ class ChartView(SlideView):
     def _set_axes(self) -> None:
         plot = self._widget.getPlotItem()
         bottom = plot.getAxis("bottom")
-        ys = [y for s in self.slide.series for y in _points(s)[1]]
+        ys = [y for s in self.slide.series for y in self._points(s)[1]]
         top = max(ys) if ys else 1.0
         low = min([0.0, *ys]) if self.slide.chart == "bar" else (min(ys) if ys else 0.0)
         if self._categories:
@@ -184,8 +218,9 @@ class ChartView(SlideView):
             bottom.setTicks([list(enumerate(names))])
             plot.setXRange(-0.6, len(self._categories) - 0.4, padding=0)
         else:
-            xs = [float(x) for s in self.slide.series for x in _points(s)[0]]
-            if xs and all(float(x).is_integer() for x in xs) and len(set(xs)) <= 12:
+            xs = [float(x) for s in self.slide.series for x in self._points(s)[0]]
+            if not self.live and xs and all(float(x).is_integer() for x in xs) and (
+                    len(set(xs)) <= 12):
                 bottom.setTicks([[(x, _fmt(x)) for x in sorted(set(xs))]])
             if xs:
                 span = (max(xs) - min(xs)) or 1.0
@@ -204,9 +239,17 @@ class ChartView(SlideView):
             self._build()
         if self._image is None or self._image.size() != size:
             self._render(size)
-        assert self._image is not None
         self.last_rect = QRectF(rect)
-        p.drawImage(rect, self._image)
+        if not self.live:  # a live plot is drawn over the layer, so data never re-lays it
+            self._draw_plot(p)
+
+    def paint_over(self, p: QPainter, elapsed: float) -> None:
+        if self.live:
+            self._draw_plot(p)
+
+    def _draw_plot(self, p: QPainter) -> None:
+        if self._image is not None:
+            p.drawImage(self.last_rect, self._image)
 
     def _render(self, size: QSize) -> None:
         if self._widget.size() != size:
@@ -217,9 +260,11 @@ class ChartView(SlideView):
         image = QImage(size, QImage.Format.Format_ARGB32_Premultiplied)
         image.fill(Qt.GlobalColor.transparent)
         painter = QPainter(image)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        self._widget.render(painter)
-        painter.end()
+        try:
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            self._widget.render(painter)
+        finally:
+            painter.end()
         self._image = image
         self.renders += 1
 

@@ -8,7 +8,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QFontMetricsF, QPainter, QPainterPath
 
 from kiosk.core.deck import FigureItem, FiguresSlide
-from kiosk.core.numbers import count_up, format_number, magnitude
+from kiosk.core.numbers import ease_out_cubic, format_number, magnitude
 from kiosk.qt import theme
 from kiosk.qt.fonts import font
 from kiosk.qt.slides.base import SlideView, ViewContext
@@ -16,6 +16,7 @@ from kiosk.qt.text import draw_text
 
 COUNT_UP_S = 1.6
 STAGGER_S = 0.12  # each figure starts a little after the previous one
+LIVE_S = 0.8  # a live figure glides from its old value to the new one
 
 # columns per row for 1..6 items, landscape and portrait
 _ROWS = {1: [1], 2: [2], 3: [3], 4: [2, 2], 5: [3, 2], 6: [3, 3]}
@@ -39,13 +40,33 @@ def grid(count: int, rect: QRectF, portrait: bool, gap: float = 40) -> list[QRec
 class _Slot:
     """Where a figure's number goes; found while painting the static layer."""
 
-    final: float
+    item: FigureItem
     decimals: int
     scale: tuple[float, str]
     right: float  # x where the number ends (right-aligned: the count-up never jitters)
+    room: float  # width the number may take
     baseline: float
     px: float
     delay: float
+
+
+@dataclass
+class _Motion:
+    """A number moving from ``start`` to ``end``, beginning at ``t0`` (view seconds)."""
+
+    start: float
+    end: float
+    t0: float
+    duration: float
+
+    def at(self, elapsed: float) -> float:
+        if self.duration <= 0:
+            return self.end
+        return self.start + (self.end - self.start) * ease_out_cubic(
+            (elapsed - self.t0) / self.duration)
+
+    def moving(self, elapsed: float) -> bool:
+        return elapsed < self.t0 + self.duration
 
 
 class FiguresView(SlideView):
@@ -54,16 +75,42 @@ class FiguresView(SlideView):
     def __init__(self, slide: FiguresSlide, ctx: ViewContext) -> None:
         super().__init__(slide, ctx)
         self._slots: list[_Slot] = []
+        self._motions: dict[int, _Motion] = {}
+        self._last_elapsed = 0.0
 
     def value_of(self, item: FigureItem) -> float | None:
-        """The number to show; live feeds come in a later issue (None: no data yet)."""
-        return item.value if isinstance(item.value, float) else None
+        """The number to show: as written, or the feed's latest value (None: no data yet)."""
+        if isinstance(item.value, float):
+            return item.value
+        feeds = self.ctx.feeds
+        feed = feeds.feeds.get(item.value.source) if feeds is not None else None
+        return feed.value if feed is not None else None
 
     def settle_time(self) -> float:
         return COUNT_UP_S + STAGGER_S * len(self.slide.items)
 
+    def on_show(self) -> None:
+        self._motions.clear()  # count up again each time the slide appears
+        self._last_elapsed = 0.0
+
     def animating(self, elapsed: float) -> bool:
-        return self.ctx.animations and elapsed < self.settle_time()
+        if not self.ctx.animations:
+            return False
+        if not self._motions:
+            return elapsed < self.settle_time()
+        return any(m.moving(elapsed) for m in self._motions.values())
+
+    def data_changed(self) -> None:
+        """A live value changed: re-lay out only if the number no longer fits its room."""
+        for slot in self._slots:
+            value = self.value_of(slot.item)
+            if value is None:
+                continue
+            width = QFontMetricsF(font(slot.px, True)).horizontalAdvance(
+                self._number_text(slot.item, value))
+            if width > slot.room:
+                self.invalidate()
+                return
 
     # ------------------------------------------------------------------ static layer
     def paint_content(self, p: QPainter, rect: QRectF) -> None:
@@ -87,10 +134,17 @@ class FiguresView(SlideView):
                 + (62 if item.label.bilingual else 0) + (70 if item.note else 0) + pad * 1.3)
 
     def _final_text(self, item: FigureItem) -> str:
+        """The widest text the number will show: the figure, or room for a live one to grow."""
         final = self.value_of(item)
         if final is None:
-            return "—"
-        return format_number(final, item.decimals or 0, magnitude(final, item.unit))
+            return "—" if isinstance(item.value, float) else "888"
+        text = format_number(final, item.decimals or 0, magnitude(final, item.unit))
+        if isinstance(item.value, float):
+            return text
+        return "8" + text.translate(str.maketrans("0123456789", "8888888888"))
+
+    def _number_text(self, item: FigureItem, value: float) -> str:
+        return format_number(value, item.decimals or 0, magnitude(value, item.unit))
 
     def _paint_item(self, p: QPainter, item: FigureItem, cell: QRectF, count: int,
                     delay: float) -> None:
@@ -163,27 +217,44 @@ class FiguresView(SlideView):
             p.drawText(QPointF(x + final_w + QFontMetricsF(small).horizontalAdvance(" "),
                                baseline), item.unit)
         final = self.value_of(item)
-        if final is None:
+        if final is None:  # a feed with no data yet
             p.setFont(font(px, True))
             p.setPen(theme.MUTED)
-            p.drawText(QPointF(x, baseline), final_text)
+            p.drawText(QPointF(x, baseline), "—")
             return
-        self._slots.append(_Slot(final, item.decimals or 0, magnitude(final, item.unit),
-                                 x + final_w, baseline, px, delay))
+        self._slots.append(_Slot(item, item.decimals or 0, magnitude(final, item.unit),
+                                 x + final_w, final_w, baseline, px, delay))
 
     # ------------------------------------------------------------------ moving layer
     def paint_over(self, p: QPainter, elapsed: float) -> None:
         p.setPen(Qt.PenStyle.NoPen)
         p.setBrush(theme.TEXT)
-        for slot in self._slots:
-            t = elapsed - slot.delay if self.ctx.animations else 1e9
-            text = format_number(count_up(slot.final, max(0.0, t), COUNT_UP_S), slot.decimals,
-                                 slot.scale)
+        for k, slot in enumerate(self._slots):
+            value = self._shown(k, slot, elapsed)
+            text = format_number(value, slot.decimals, slot.scale)
             big = font(slot.px, True)
             path = QPainterPath()
             path.addText(slot.right - QFontMetricsF(big).horizontalAdvance(text), slot.baseline,
                          big, text)
             p.drawPath(path)
+        self._last_elapsed = elapsed
+
+    def _shown(self, k: int, slot: _Slot, elapsed: float) -> float:
+        """Count up from 0 on entry; glide from the old to the new value when a feed moves."""
+        target = self.value_of(slot.item)
+        if target is None:
+            target = 0.0
+        if not self.ctx.animations:
+            return target
+        motion = self._motions.get(k)
+        if motion is None:
+            motion = _Motion(0.0, target, slot.delay, COUNT_UP_S)
+            self._motions[k] = motion
+        elif motion.end != target:
+            now = max(elapsed, self._last_elapsed)
+            motion = _Motion(motion.at(now), target, now, LIVE_S)
+            self._motions[k] = motion
+        return motion.at(elapsed) if elapsed >= motion.t0 else motion.start
 
 
 _MAX_PX = {1: 230, 2: 190, 3: 160}

@@ -1,0 +1,153 @@
+"""Runs one deck: the window, its live feeds, hot reload of the deck, the status file.
+
+Three timers, each owned here and stopped in :meth:`Show.stop`: feeds (10 Hz, never
+blocking: fetches run on worker threads), reload (2 Hz ``stat`` of the deck and its
+includes; the new deck is parsed on a worker thread) and status (1 Hz).
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import hashlib
+import json
+import logging
+import os
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QTimer
+
+from kiosk.core.deck import Deck
+from kiosk.core.feeds import FeedHub
+from kiosk.core.feeds.hub import write_atomic
+from kiosk.core.loader import LoadResult, load_deck
+from kiosk.core.problems import Problem, display_path
+from kiosk.core.status import status_document
+from kiosk.core.watch import FileWatcher
+from kiosk.qt.window import ShowWindow
+
+log = logging.getLogger(__name__)
+FEEDS_MS, RELOAD_MS, STATUS_MS = 100, 500, 1000
+
+
+def cache_dir_for(deck_path: Path, root: Path | None = None) -> Path:
+    """Where a deck's feeds keep their last good values (the platform's cache folder)."""
+    if root is None:
+        env = os.environ.get("KIOSK_CACHE_DIR")
+        if env:
+            root = Path(env)
+        else:
+            import platformdirs
+
+            root = Path(platformdirs.user_cache_dir("kiosk"))
+    key = hashlib.sha1(str(deck_path.resolve()).encode()).hexdigest()[:12]
+    return root / "feeds" / f"{deck_path.stem}-{key}"
+
+
+class Show(QObject):
+    def __init__(self, deck_path: Path, result: LoadResult, *, animations: bool = True,
+                 rotate: int = 0, status_file: Path | None = None,
+                 cache_root: Path | None = None,
+                 clock: Callable[[], float] = time.monotonic,
+                 wall: Callable[[], float] = time.time) -> None:
+        super().__init__()
+        assert result.deck is not None
+        self.deck_path = deck_path
+        self.clock, self.wall = clock, wall
+        self.problems: list[Problem] = list(result.problems)
+        self.status_file = status_file
+        self._cache = cache_dir_for(deck_path, cache_root)
+        self.hub = FeedHub(result.deck.sources, clock(), wall(), cache_dir=self._cache)
+        self.window = ShowWindow(result.deck, clock=clock, animations=animations, rotate=rotate,
+                                 feeds=self.hub, wall=wall)
+        self.watcher = FileWatcher(result.files)
+        self._pool = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="kiosk-reload")
+        self._loading: concurrent.futures.Future[LoadResult] | None = None
+        self._timers = []
+        for interval, slot in ((FEEDS_MS, self.tick_feeds), (RELOAD_MS, self.check_reload),
+                               (STATUS_MS, self.write_status)):
+            timer = QTimer(self)
+            timer.timeout.connect(slot)
+            timer.start(interval)
+            self._timers.append(timer)
+        self.tick_feeds()
+        self.write_status()
+
+    @property
+    def deck(self) -> Deck:
+        return self.window.deck
+
+    # ------------------------------------------------------------------ feeds
+    def tick_feeds(self) -> None:
+        changed = self.hub.tick(self.clock(), self.wall())
+        if changed:
+            self.window.on_data(changed)
+
+    # ------------------------------------------------------------------ hot reload
+    def check_reload(self) -> None:
+        """Poll the deck's files; parse an edited deck off the UI thread, then apply it."""
+        if self._loading is not None:
+            if self._loading.done():
+                future, self._loading = self._loading, None
+                self._apply(future.result())
+            return
+        if self.watcher.changed():
+            self._loading = self._pool.submit(load_deck, self.deck_path)
+
+    def _apply(self, result: LoadResult) -> None:
+        self.watcher.watch(result.files)  # includes may have been added or removed
+        self.problems = list(result.problems)
+        if result.deck is None:
+            log.error("edited deck %s has %d problem(s); still showing the last good version",
+                      display_path(self.deck_path), len(result.problems))
+            for problem in result.problems:
+                log.error("%s", problem)
+            count = len(result.problems)
+            self.window.operator_message = (f"⚠ 幻灯片文件有 {count} 处错误,仍在播放上一版 · "
+                                            f"deck has {count} error(s); showing the last good one")
+            self.window.update()
+            self.write_status()
+            return
+        for problem in result.problems:
+            log.warning("%s", problem)
+        log.info("deck %s reloaded: %d slides", display_path(self.deck_path),
+                 len(result.deck.slides))
+        self.window.operator_message = None
+        if result.deck.sources != self.deck.sources:
+            self.hub.close(self.wall())
+            self.hub = FeedHub(result.deck.sources, self.clock(), self.wall(),
+                               cache_dir=self._cache)
+        self.window.replace_deck(result.deck, self.hub)
+        self.tick_feeds()
+        self.write_status()
+
+    def wait_reload(self, timeout: float = 30) -> None:
+        """Tests: let a reload that has started finish, then apply it."""
+        if self._loading is not None:
+            concurrent.futures.wait([self._loading], timeout=timeout)
+        self.check_reload()
+
+    # ------------------------------------------------------------------ status file
+    def write_status(self) -> None:
+        if self.status_file is None:
+            return
+        window = self.window
+        document = status_document(
+            wall=self.wall(), deck_path=self.deck_path, deck_ok=not self.problems,
+            problems=self.problems, index=window.index, slide=self.deck.slides[window.index],
+            paused=window.player.paused, sources=self.hub.snapshot(self.wall()))
+        try:
+            write_atomic(self.status_file, json.dumps(document, ensure_ascii=False, indent=2))
+        except OSError as exc:
+            log.warning("cannot write the status file %s: %s", self.status_file, exc)
+
+    # ------------------------------------------------------------------ shutdown
+    def stop(self) -> None:
+        """Stop every timer and thread this show started; persist the feeds."""
+        for timer in self._timers:
+            timer.stop()
+        self.window.stop()
+        self.hub.close(self.wall())
+        self._pool.shutdown(wait=True, cancel_futures=True)
+        self.write_status()
