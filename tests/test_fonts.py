@@ -69,7 +69,9 @@ def test_demo_renders_identically_with_no_system_fonts(app, tmp_path):
 
     deck = load_deck(DEMO_DECK).deck
     stage = Stage(deck, QSize(960, 540), animations=False)
-    for n, index in enumerate([i for i, s in enumerate(deck.slides) if s.enabled][:12], 1):
+    for n, index in enumerate([i for i, s in enumerate(deck.slides) if s.enabled], 1):
+        if deck.sources_of(deck.slides[index]):
+            continue  # live slides show the time of day; every other slide must match
         here = as_array(stage.render(index, 1e6))
         there = as_array(QImage(str(out / f"{n:03d}.png")))
         assert abs(here.astype(int) - there.astype(int)).mean() < 0.5, f"slide {n} differs"

@@ -215,6 +215,8 @@ class ChartSlide(_SlideBase):
     y_label: LocalText | None = None
     y_min: float | None = None
     y_max: float | None = None
+    decimals: int | None = Field(None, ge=0, le=6,
+                                 description="decimals of the value labels (default: up to 2)")
 
 
 class PhotoSlide(_SlideBase):

@@ -115,7 +115,11 @@ def _message(error: ErrorDetails, path: PathKey, data: Any) -> str:
         key = str(path[-1]) if path else str(error["loc"][-1])
         allowed = allowed_keys(path[:-1], data)
         listed = f"; allowed: {', '.join(allowed)}" if allowed else ""
-        return f"unknown key '{key}'{suggest(key, allowed)}{listed}"
+        comma = ""
+        if value is None and not suggest(key, allowed):
+            # `{zh: 模拟数据, 演示…}`: a comma inside {…} starts a new key
+            comma = " (a comma inside {…} starts a new key: put text with commas in quotes)"
+        return f"unknown key '{key}'{suggest(key, allowed)}{comma}{listed}"
     if kind == "missing":
         return f"missing required key '{error['loc'][-1]}'"
     if kind in ("union_tag_invalid", "union_tag_not_found"):
@@ -187,8 +191,9 @@ def _pick(annotation: Any, node: Any) -> Any:
     while typing.get_origin(annotation) is typing.Annotated:
         annotation = typing.get_args(annotation)[0]
     if typing.get_origin(annotation) in (typing.Union, types.UnionType):
-        models = [a for a in typing.get_args(annotation)
-                  if isinstance(a, type) and issubclass(a, BaseModel)]
+        members = [typing.get_args(a)[0] if typing.get_origin(a) is typing.Annotated else a
+                   for a in typing.get_args(annotation)]
+        models = [a for a in members if isinstance(a, type) and issubclass(a, BaseModel)]
         for model in models:
             for tag in ("type", "kind"):
                 field = model.model_fields.get(tag)

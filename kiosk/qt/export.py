@@ -8,10 +8,12 @@ import logging
 import math
 import os
 import sys
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kiosk.core.deck import Deck
+from kiosk.core.feeds import FeedHub
 from kiosk.core.loader import load_deck
 from kiosk.core.problems import display_path
 
@@ -49,20 +51,43 @@ def export_deck(deck: Deck, outdir: Path, size: QSize, lang: str | None = None) 
     from kiosk.qt.stage import Stage
 
     outdir.mkdir(parents=True, exist_ok=True)
-    stage = Stage(deck, size, lang=lang, animations=False)
+    feeds = warm_feeds(deck)
+    stage = Stage(deck, size, lang=lang, animations=False, feeds=feeds)
     enabled = [i for i, s in enumerate(deck.slides) if s.enabled]
     frames, paths = [], []
     for n, index in enumerate(enabled, start=1):
-        image = stage.render(index, elapsed=1e6)
+        image = stage.render(index, elapsed=1e6, badges_at=time.time())
         path = outdir / f"{n:03d}.png"
         image.save(str(path))
         paths.append(path)
         frames.append(image)
+    stage.close()
+    if feeds is not None:
+        feeds.close()
     sheet = contact_sheet(frames, deck)
     sheet_path = outdir / "contact-sheet.png"
     sheet.save(str(sheet_path))
     paths.append(sheet_path)
     return paths
+
+
+def warm_feeds(deck: Deck, history_s: float = 120.0) -> FeedHub | None:
+    """Feeds with data to show: simulations run for two minutes of history, real sources
+    are read once (5 s at most), so live slides export with values, not dashes."""
+    if not deck.sources:
+        return None
+    wall = time.time()
+    hub = FeedHub(deck.sources, 0.0, wall - history_s)
+    steps = int(history_s * 2)
+    for step in range(steps + 1):
+        hub.tick(step * 0.5, wall - history_s + step * 0.5)
+    for feed in hub.feeds.values():  # read real sources now, stamped with the present time
+        feed.next_due = 0.0
+    hub.wait_idle(timeout=5)
+    hub.tick(history_s + 1, wall)
+    hub.wait_idle(timeout=5)
+    hub.tick(history_s + 1, wall)
+    return hub
 
 
 def contact_sheet(frames: list[QImage], deck: Deck) -> QImage:

@@ -178,15 +178,20 @@ class Stage:
             r = radius * (1.5 if active else 1.0)
             p.drawEllipse(QPointF(x, y), r, r)
 
-    def render(self, index: int, elapsed: float, furniture: tuple[int, int, float] | None = None
-               ) -> QImage:
-        """A finished frame of slide ``index`` as an image (transitions, export)."""
+    def render(self, index: int, elapsed: float, furniture: tuple[int, int, float] | None = None,
+               badges_at: float | None = None) -> QImage:
+        """A finished frame of slide ``index`` as an image (transitions, export).
+
+        ``badges_at``: the wall time for data badges (模拟数据, stale); None leaves them out
+        (the window paints them over the transition itself)."""
         image = QImage(self.size, QImage.Format.Format_ARGB32_Premultiplied)
         p = QPainter(image)
         try:
             self.paint(p, index, elapsed)
             if furniture is not None:
                 self.paint_furniture(p, *furniture)
+            if badges_at is not None:
+                self.paint_badges(p, index, badges_at)
         finally:
             p.end()
         return image

@@ -30,7 +30,9 @@ def _inline(series: Series) -> tuple[list[float | str], list[float]]:
     return [x for x, _ in data], [y for _, y in data]
 
 
-def _fmt(value: float) -> str:
+def _fmt(value: float, decimals: int | None = None) -> str:
+    if decimals is not None:
+        return f"{value:.{decimals}f}"
     return f"{value:.2f}".rstrip("0").rstrip(".")
 
 
@@ -131,6 +133,8 @@ class ChartView(SlideView):
                                    pen=pg.mkPen(None), name=name)
             plot.addItem(item)
             return item
+        if series.source:  # a live series: many points, a clean thick line
+            return plot.plot([], [], pen=pg.mkPen(color, width=5 * s), name=name)
         return plot.plot([], [], pen=pg.mkPen(color, width=6 * s), symbol="o",
                          symbolSize=16 * s, symbolBrush=color,
                          symbolPen=pg.mkPen(theme.BG_BOTTOM, width=3 * s), name=name)
@@ -143,7 +147,9 @@ class ChartView(SlideView):
         return labels[point]
 
     def _make_label(self, plot: Any, index: int) -> Any:
-        label = pg.TextItem("", color=self.color(index), anchor=(0.5, 1.15))
+        # bars: centred above the bar; lines: above the last point, ending at it
+        anchor = (0.5, 1.15) if self.slide.chart == "bar" else (1.0, 1.25)
+        label = pg.TextItem("", color=self.color(index), anchor=anchor)
         label.setFont(font(30 * self.ctx.scale, bold=True))
         plot.addItem(label)
         return label
@@ -180,7 +186,7 @@ class ChartView(SlideView):
         bars = self.slide.chart == "bar"
         for k in (range(len(ys)) if bars else range(max(0, len(ys) - 1), len(ys))):
             label = self._label(i, k if bars else 0)
-            label.setText(f"{_fmt(ys[k])}{self.slide.unit}")
+            label.setText(f"{_fmt(ys[k], self.slide.decimals)}{self.slide.unit}")
             label.setPos(float(x[k]) + offset, float(ys[k]))
 
     def _category_names(self, xs_all: list[list[float | str]]) -> list[str]:
