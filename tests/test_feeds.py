@@ -210,3 +210,16 @@ def test_sim_is_seeded_bounded_and_windowed():
     assert values[0] == values[1]  # seeded: the same demo every time
     assert len(values[0]) == 20
     assert all(0 <= y <= 60 for _, y in values[0])
+
+
+def test_sim_replays_a_csv_at_a_speed(tmp_path):
+    (tmp_path / "flights.csv").write_text("t,flights\n0,10\n1,12\n2,15\n3,11\n",
+                                          encoding="utf-8")
+    spec = SimSource.model_validate({"kind": "sim", "mode": "replay", "speed": 2,
+                                     "path": str(tmp_path / "flights.csv"), "refresh": "1s"})
+    hub = FeedHub({"replay": spec}, now=0, wall=0)
+    seen = []
+    for second in range(5):
+        hub.tick(second, second)
+        seen.append(hub.feeds["replay"].value)
+    assert seen == [10, 15, 10, 15, 10]  # two rows per refresh, looping

@@ -50,10 +50,11 @@ def write_deck(path: Path, url: str, extra_slides=(), stale_after="30s") -> Path
     return path
 
 
-def start_show(qtbot, deck_path: Path, tmp_path: Path, clock=None, wall=None) -> Show:
+def start_show(qtbot, deck_path: Path, tmp_path: Path, clock=None, wall=None,
+               animations=False) -> Show:
     result = load_deck(deck_path)
     assert result.deck is not None, [str(p) for p in result.problems]
-    show = Show(deck_path, result, animations=False, status_file=tmp_path / "status.json",
+    show = Show(deck_path, result, animations=animations, status_file=tmp_path / "status.json",
                 cache_root=tmp_path / "cache", clock=clock or FakeClock(),
                 wall=wall or FakeClock(WALL0))
     qtbot.addWidget(show.window)
@@ -248,3 +249,61 @@ def test_every_thread_and_timer_is_stopped(qtbot, app, server, tmp_path):
     assert [t for t in show.window.findChildren(QTimer) if t.isActive()] == []
     leftover = {t.name for t in threading.enumerate()} - before
     assert not {n for n in leftover if n.startswith("kiosk-")}, leftover
+
+
+def test_a_live_figure_glides_from_the_old_value_to_the_new(qtbot, app, server, tmp_path):
+    from kiosk.qt.slides.figures import LIVE_S
+
+    server.payload = {"data": {"total": 100}}
+    result_path = write_deck(tmp_path / "deck.yaml", server.url)
+    show = start_show(qtbot, result_path, tmp_path, animations=True)
+    pump(show)
+    view = show.window.stage.view(0)
+    view.prepare()
+    slot = view._slots[0]
+    assert view._shown(0, slot, 30.0) == 100  # counted up on entry, long done
+    server.payload = {"data": {"total": 200}}
+    show.window.clock.advance(5)
+    show.wall.advance(5)
+    pump(show)
+    assert view._shown(0, slot, 30.0) == 100  # the glide starts now, from the old value
+    middle = view._shown(0, slot, 30.0 + LIVE_S / 2)
+    assert 100 < middle < 200
+    assert view._shown(0, slot, 30.0 + LIVE_S) == 200
+    assert view.animating(30.0 + LIVE_S / 2) and not view.animating(30.0 + LIVE_S + 0.1)
+    show.stop()
+
+
+def test_views_off_screen_do_not_redraw(qtbot, app, server, tmp_path):
+    server.payload = {"data": {"total": 1}}
+    show = start_show(qtbot, write_deck(tmp_path / "deck.yaml", server.url), tmp_path)
+    pump(show)
+    chart = show.window.stage.view(1)
+    chart.prepare()
+    renders = chart.renders
+    for value in range(2, 6):  # new data while the figures slide is on screen
+        server.payload = {"data": {"total": value}}
+        show.window.clock.advance(5)
+        show.wall.advance(5)
+        pump(show)
+    assert chart.renders == renders  # the hidden chart did not re-render
+    show.window.go_to(1)
+    assert chart.renders == renders + 1  # it catches up once, when shown
+    assert list(chart._items[0].getData()[1])[-1] == 5
+    show.stop()
+
+
+def test_editing_an_included_file_reloads_the_show(qtbot, app, tmp_path):
+    part = tmp_path / "part.yaml"
+    part.write_text("slides:\n  - {type: title, title: 一}\n", encoding="utf-8")
+    deck = tmp_path / "deck.yaml"
+    deck.write_text("title: t\nslides:\n  - include: part.yaml\n", encoding="utf-8")
+    show = start_show(qtbot, deck, tmp_path)
+    part.write_text("slides:\n  - {type: title, title: 一}\n  - {type: title, title: 二}\n",
+                    encoding="utf-8")
+    stamp = time.time_ns() + 10**9
+    os.utime(part, ns=(stamp, stamp))
+    show.check_reload()
+    show.wait_reload()
+    assert [s.title.get() for s in show.deck.slides] == ["一", "二"]
+    show.stop()
