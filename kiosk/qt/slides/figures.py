@@ -217,10 +217,12 @@ class FiguresView(SlideView):
             p.drawText(QPointF(x + final_w + QFontMetricsF(small).horizontalAdvance(" "),
                                baseline), item.unit)
         final = self.value_of(item)
-        if final is None:  # a feed with no data yet
-            p.setFont(font(px, True))
+        if final is None:  # a feed with no data yet: a dash where the number will stand
+            big = font(px, True)
+            p.setFont(big)
             p.setPen(theme.MUTED)
-            p.drawText(QPointF(x, baseline), "—")
+            dash = QFontMetricsF(big).horizontalAdvance("—")
+            p.drawText(QPointF(x + final_w - dash, baseline), "—")
             return
         self._slots.append(_Slot(item, item.decimals or 0, magnitude(final, item.unit),
                                  x + final_w, final_w, baseline, px, delay))
