@@ -53,7 +53,8 @@ def test_no_core_module_imports_qt():
 
 
 CORE_TESTS = ["test_loader_errors.py", "test_loader_ok.py", "test_loader_fuzz.py",
-              "test_player.py", "test_schema.py", "test_numbers.py", "test_feeds.py"]
+              "test_player.py", "test_schema.py", "test_numbers.py", "test_feeds.py",
+              "test_gestures.py", "test_schedule.py"]
 
 
 def test_core_test_suite_passes_with_qt_blocked():

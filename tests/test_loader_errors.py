@@ -28,8 +28,8 @@ def test_unknown_key_suggests_the_close_one(write):
 """)
     assert messages(deck) == [
         "d.yaml:6: slides[0].durtion: unknown key 'durtion' (did you mean 'duration'?); "
-        "allowed: title, duration, transition, notes, enabled, source_note, type, subtitle, "
-        "kicker"
+        "allowed: title, duration, transition, notes, enabled, source_note, from, until, type, "
+        "subtitle, kicker"
     ]
 
 

@@ -8,8 +8,10 @@ to the file that named them).
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -112,6 +114,8 @@ Source = Annotated[HttpSource | FileSource | SimSource, Field(discriminator="kin
 
 
 class _SlideBase(_Model):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
     title: LocalText | None = None
     duration: Duration | None = Field(None, description="default: defaults.duration")
     transition: Annotated[Transition | None, Field(description="default: defaults.transition")] = (
@@ -120,6 +124,8 @@ class _SlideBase(_Model):
     notes: str | None = Field(None, description="for editors and presenters; never shown")
     enabled: bool = True
     source_note: LocalText | None = Field(None, description="default: defaults.source_note")
+    from_: dt.date | None = Field(None, alias="from", description="first day shown (announce)")
+    until: dt.date | None = Field(None, description="last day shown")
 
 
 class TitleSlide(_SlideBase):
@@ -232,6 +238,53 @@ class PhotoSlide(_SlideBase):
 
 Slide = Annotated[TitleSlide | FiguresSlide | ChartSlide | PhotoSlide, Field(discriminator="type")]
 
+# ---------------------------------------------------------------- schedule
+
+WEEKDAY_KEYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun", "daily")
+_SPAN_RE = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")
+Span = tuple[dt.time, dt.time | None]
+
+
+def _span(text: Any) -> Span:
+    match = _SPAN_RE.match(text) if isinstance(text, str) else None
+    if not match:
+        raise ValueError(f'expected opening hours like "09:00-18:00", got {text!r}')
+    h1, m1, h2, m2 = (int(g) for g in match.groups())
+    if h1 > 23 or m1 > 59 or h2 > 24 or m2 > 59 or (h2 == 24 and m2):
+        raise ValueError(f"not a time of day: {text!r}")
+    return dt.time(h1, m1), None if h2 == 24 else dt.time(h2, m2)
+
+
+class Schedule(_Model):
+    """Opening hours per weekday, closed dates, and what standby shows."""
+
+    hours: dict[str, tuple[Span, ...]] = Field(
+        default_factory=dict,
+        description='per weekday (mon … sun, or daily): "09:00-18:00", a list of them, '
+                    'or "closed"; "20:00-02:00" runs past midnight')
+    closed: tuple[dt.date, ...] = Field((), description="dates the show stays in standby")
+    standby: Literal["black", "slide"] = Field(
+        "black", description="outside opening hours: a black screen, or a slide dimmed")
+    standby_slide: int = Field(1, ge=1, description="with standby: slide, which (1 = first)")
+    standby_dim: float = Field(0.3, ge=0, le=1, description="brightness of the standby slide")
+
+    @field_validator("hours", mode="before")
+    @classmethod
+    def _parse_hours(cls, value: Any) -> Any:
+        if not isinstance(value, dict):
+            return value
+        out: dict[str, Any] = {}
+        for day, spans in value.items():
+            if day not in WEEKDAY_KEYS:
+                raise ValueError(f"unknown day {day!r}; allowed: {', '.join(WEEKDAY_KEYS)}")
+            if spans in ("closed", None, []):
+                out[day] = ()
+            else:
+                out[day] = tuple(_span(s) for s in (spans if isinstance(spans, list)
+                                                    else [spans]))
+        return out
+
+
 # ---------------------------------------------------------------- deck
 
 
@@ -253,6 +306,10 @@ class Deck(_Model):
     idle_home: bool = Field(False, description="on idle resume, also return to the first slide")
     progress: bool = Field(True, description="show the progress bar and position dots")
     language: Literal["zh", "en"] = Field("zh", description="language shown first")
+    timezone: str | None = Field(None, description='e.g. "Asia/Shanghai"; default: the machine')
+    schedule: Schedule | None = Field(None, description="opening hours; default: always open")
+    exit_pin: str | None = Field(None, description="digits asked for before the show exits")
+    exit_chord: str = Field("Ctrl+Shift+Q", description="key chord that asks to exit")
     change_colors: Literal["cn", "intl"] = Field(
         "cn", description="cn: rises red, falls green (Chinese convention); intl: the reverse"
     )
@@ -268,6 +325,27 @@ class Deck(_Model):
                     f"source name {name!r} must start with a letter and use only "
                     "letters, digits, _ and -"
                 )
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _zone(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                ZoneInfo(value)
+            except (ZoneInfoNotFoundError, ValueError):
+                raise ValueError(f"unknown time zone {value!r}; use a name like "
+                                 '"Asia/Shanghai"') from None
+        return value
+
+    @field_validator("exit_pin", mode="before")
+    @classmethod
+    def _pin(cls, value: Any) -> Any:
+        if isinstance(value, int) and not isinstance(value, bool):
+            value = str(value)
+        if value is not None and not (isinstance(value, str) and value.isdigit()
+                                      and 4 <= len(value) <= 8):
+            raise ValueError("expected 4 to 8 digits, in quotes (\"0427\")")
         return value
 
     @model_validator(mode="after")

@@ -158,7 +158,8 @@ def allowed_keys(path: PathKey, data: Any) -> list[str]:
     model = _model_at(path, data)
     if model is None:
         return []
-    return [name for name in model.model_fields if not name.startswith("_")]
+    return [field.alias or name for name, field in model.model_fields.items()
+            if not name.startswith("_")]
 
 
 def _model_at(path: PathKey, data: Any) -> type[BaseModel] | None:

@@ -7,10 +7,12 @@ monotonic clock). The Qt window owns the one real clock and a single timer that 
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from dataclasses import dataclass
 
 from kiosk.core.deck import AnySlide, Deck
+from kiosk.core.schedule import slide_active
 
 log = logging.getLogger(__name__)
 MIN_DURATION = 0.5  # forgiving at runtime: a 0s slide would spin the loop (cf. Anthias clamp)
@@ -28,16 +30,25 @@ class Change:
 class Player:
     """Current slide, auto-advance, user navigation, pause and idle resume."""
 
-    def __init__(self, deck: Deck, now: float, start: int = 0) -> None:
+    def __init__(self, deck: Deck, now: float, start: int = 0,
+                 day: dt.date | None = None) -> None:
         self.deck = deck
-        self._order = [i for i, s in enumerate(deck.slides) if s.enabled]
-        if not self._order:  # the loader refuses such decks; stay safe anyway
-            self._order = [0]
+        self._order: list[int] = []
+        self.set_day(day)
         self.index = self._nearest(start)
         self._started = now
         self._elapsed_at_pause = 0.0
         self._idle_until: float | None = None
         self._held = False
+
+    def set_day(self, day: dt.date | None) -> None:
+        """Show only the slides whose ``from``/``until`` include ``day`` (None: ignore dates).
+
+        The slide on screen stays until it is left, even if its window just closed."""
+        self._order = [i for i, s in enumerate(self.deck.slides)
+                       if s.enabled and (day is None or slide_active(s, day))]
+        if not self._order:  # nothing dated for today: fall back to every enabled slide
+            self._order = [i for i, s in enumerate(self.deck.slides) if s.enabled] or [0]
 
     # ------------------------------------------------------------------ queries
     @property
@@ -46,8 +57,15 @@ class Player:
 
     @property
     def position(self) -> int:
-        """0-based position among enabled slides (for the position dots)."""
-        return self._order.index(self.index)
+        """0-based position among the slides in play (for the position dots)."""
+        if self.index in self._order:
+            return self._order.index(self.index)
+        return next((k for k, i in enumerate(self._order) if i > self.index), 0)
+
+    @property
+    def order(self) -> list[int]:
+        """Indexes of the slides in play, in order (the overview shows these)."""
+        return list(self._order)
 
     @property
     def count(self) -> int:
@@ -64,6 +82,8 @@ class Player:
 
     def upcoming(self) -> int:
         """The slide auto-play shows next (to prepare it ahead of time)."""
+        if self.index not in self._order:
+            return self._order[self.position]
         return self._order[(self.position + 1) % len(self._order)]
 
     def duration(self) -> float:
@@ -162,7 +182,9 @@ class Player:
         self._elapsed_at_pause = 0.0
 
     def _move(self, step: int, now: float, reason: str) -> Change:
-        position = (self.position + step) % len(self._order)
+        position = self.position if self.index not in self._order and step > 0 else (
+            self.position + step)
+        position %= len(self._order)
         return self._show(self._order[position], step, now, reason)
 
     def _show(self, index: int, direction: int, now: float, reason: str) -> Change:
