@@ -112,6 +112,10 @@ def build_parser() -> argparse.ArgumentParser:
                      help="window size with --windowed")
     run.add_argument("--no-animations", action="store_true",
                      help="turn every animation off (same as KIOSK_ANIMATIONS=0)")
+    run.add_argument("--log-level", default="INFO",
+                     choices=("DEBUG", "INFO", "WARNING", "ERROR"), type=str.upper)
+    run.add_argument("--log-dir", metavar="DIR", default=None,
+                     help="default: the platform's log folder (KIOSK_LOG_DIR also sets it)")
     run.add_argument("--status-file", metavar="PATH", default=None,
                      help="rewrite this JSON file with the show's state every second")
     run.add_argument("--cache-dir", metavar="DIR", default=None,

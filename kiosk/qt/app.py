@@ -5,9 +5,12 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import signal
 import sys
+import tempfile
+from pathlib import Path
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QCoreApplication, QLockFile, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
@@ -32,8 +35,9 @@ def make_app() -> QApplication:
 
 
 def run(args: argparse.Namespace) -> int:
-    logging.basicConfig(level=logging.INFO,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    from kiosk.logsetup import setup_logging
+
+    log_file = setup_logging(args.log_level, args.log_dir)
     result = load_deck(args.deck)
     if result.deck is None:
         for problem in result.problems:
@@ -44,16 +48,23 @@ def run(args: argparse.Namespace) -> int:
     for problem in result.problems:  # only missing assets remain: placeholders on screen
         log.warning("%s", problem)
     app = make_app()
-    from pathlib import Path
-
     from kiosk.qt.controller import Show
+    from kiosk.qt.power import ScreenAwake
 
-    show = Show(Path(args.deck), result, animations=animations_enabled(args.no_animations),
-                rotate=args.rotate, status_file=Path(args.status_file) if args.status_file
-                else None, cache_root=Path(args.cache_dir) if args.cache_dir else None)
-    window = show.window
     screens = QGuiApplication.screens()
     screen = screens[args.screen] if 0 <= args.screen < len(screens) else screens[0]
+    lock = single_instance(screens.index(screen))
+    if lock is None:
+        print(f"kiosk: a show is already running on screen {screens.index(screen)}; "
+              "not starting a second one.", file=sys.stderr)
+        return 0
+    log.info("deck %s loaded: %d slides; log file %s", args.deck, len(result.deck.slides),
+             log_file)
+    show = Show(Path(args.deck), result, animations=animations_enabled(args.no_animations),
+                rotate=args.rotate, status_file=Path(args.status_file) if args.status_file
+                else None, cache_root=Path(args.cache_dir) if args.cache_dir else None,
+                kiosk_mode=not args.windowed, on_exit=lambda: QCoreApplication.exit(0))
+    window = show.window
     if args.windowed:
         width, height = args.size or (1280, 720)
         window.resize(width, height)
@@ -68,7 +79,28 @@ def run(args: argparse.Namespace) -> int:
              screen.geometry().width(), screen.geometry().height(),
              " windowed" if args.windowed else "")
     if args.exit_after is not None:
-        QTimer.singleShot(round(args.exit_after * 1000), app.quit)
-    code = app.exec()
-    show.stop()
+        # through the window: in kiosk mode it refuses to close unless the exit is allowed
+        # (Qt 6's quit() asks every window to close and gives up if one refuses)
+        QTimer.singleShot(round(args.exit_after * 1000), window.exit_now)
+    # systemd and installers stop the show with SIGTERM: end as cleanly as the exit chord
+    # (the 10 Hz feed timer lets Python run the handler promptly)
+    signal.signal(signal.SIGTERM, lambda *_: window.exit_now())
+    awake = ScreenAwake()
+    awake.hold()
+    try:
+        code = app.exec()
+    finally:
+        show.stop()
+        awake.release()
+        lock.unlock()
+    log.info("show ended")
     return int(code)
+
+
+def single_instance(screen: int) -> QLockFile | None:
+    """One show per screen: a lock file per screen number (stale locks are taken over)."""
+    folder = Path(os.environ.get("KIOSK_RUNTIME_DIR") or tempfile.gettempdir())
+    folder.mkdir(parents=True, exist_ok=True)
+    lock = QLockFile(str(folder / f"kiosk-screen-{screen}.lock"))
+    lock.setStaleLockTime(0)  # a crashed show's lock (dead pid) does not block a restart
+    return lock if lock.tryLock(100) else None

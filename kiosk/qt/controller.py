@@ -1,13 +1,15 @@
 """Runs one deck: the window, its live feeds, hot reload of the deck, the status file.
 
-Three timers, each owned here and stopped in :meth:`Show.stop`: feeds (10 Hz, never
+Four timers, each owned here and stopped in :meth:`Show.stop`: feeds (10 Hz, never
 blocking: fetches run on worker threads), reload (2 Hz ``stat`` of the deck and its
-includes; the new deck is parsed on a worker thread) and status (1 Hz).
+includes; the new deck is parsed on a worker thread), status (1 Hz), and the schedule
+(single-shot, set to the next opening-hours change or midnight).
 """
 
 from __future__ import annotations
 
 import concurrent.futures
+import datetime as dt
 import hashlib
 import json
 import logging
@@ -23,6 +25,7 @@ from kiosk.core.feeds import FeedHub
 from kiosk.core.feeds.hub import write_atomic
 from kiosk.core.loader import LoadResult, load_deck
 from kiosk.core.problems import Problem, display_path
+from kiosk.core.schedule import is_open, next_change, zone
 from kiosk.core.status import status_document
 from kiosk.core.watch import FileWatcher
 from kiosk.qt.window import ShowWindow
@@ -50,7 +53,8 @@ class Show(QObject):
                  rotate: int = 0, status_file: Path | None = None,
                  cache_root: Path | None = None,
                  clock: Callable[[], float] = time.monotonic,
-                 wall: Callable[[], float] = time.time) -> None:
+                 wall: Callable[[], float] = time.time, kiosk_mode: bool = False,
+                 on_exit: Callable[[], None] | None = None) -> None:
         super().__init__()
         assert result.deck is not None
         self.deck_path = deck_path
@@ -60,7 +64,8 @@ class Show(QObject):
         self._cache = cache_dir_for(deck_path, cache_root)
         self.hub = FeedHub(result.deck.sources, clock(), wall(), cache_dir=self._cache)
         self.window = ShowWindow(result.deck, clock=clock, animations=animations, rotate=rotate,
-                                 feeds=self.hub, wall=wall)
+                                 feeds=self.hub, wall=wall, kiosk_mode=kiosk_mode,
+                                 on_exit=on_exit)
         self.watcher = FileWatcher(result.files)
         self._pool = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="kiosk-reload")
         self._loading: concurrent.futures.Future[LoadResult] | None = None
@@ -71,6 +76,12 @@ class Show(QObject):
             timer.timeout.connect(slot)
             timer.start(interval)
             self._timers.append(timer)
+        self._schedule_timer = QTimer(self)  # fires when opening hours or the date change
+        self._schedule_timer.setSingleShot(True)
+        self._schedule_timer.timeout.connect(self.check_schedule)
+        self._open: bool | None = None
+        self._day: dt.date | None = None
+        self.check_schedule()
         self.tick_feeds()
         self.write_status()
 
@@ -80,9 +91,38 @@ class Show(QObject):
 
     # ------------------------------------------------------------------ feeds
     def tick_feeds(self) -> None:
-        changed = self.hub.tick(self.clock(), self.wall())
-        if changed:
-            self.window.on_data(changed)
+        try:
+            changed = self.hub.tick(self.clock(), self.wall())
+            if changed:
+                self.window.on_data(changed)
+        except Exception:  # one bad feed or view must not stop the others
+            log.exception("updating the live data failed; the show goes on")
+
+    # ------------------------------------------------------------------ schedule
+    def check_schedule(self) -> None:
+        """Open or standby by the deck's opening hours; dated slides by today's date."""
+        deck = self.deck
+        now = dt.datetime.fromtimestamp(self.wall(), zone(deck))
+        if now.date() != self._day:
+            self._day = now.date()
+            self.window.player.set_day(self._day)
+        open_now = is_open(deck.schedule, now)
+        if open_now != self._open:
+            self._open = open_now
+            schedule = deck.schedule
+            if open_now or schedule is None:
+                log.info("schedule: open")
+                self.window.set_standby(None)
+            else:
+                log.info("schedule: closed, standby until %s", next_change(schedule, now))
+                self.window.set_standby((schedule.standby, schedule.standby_slide - 1,
+                                         schedule.standby_dim))
+        # look again at the next change, at midnight, and at least hourly (clock jumps)
+        midnight = dt.datetime.combine(now.date() + dt.timedelta(days=1), dt.time(0, 0),
+                                       now.tzinfo)
+        due = min(d for d in (next_change(deck.schedule, now), midnight,
+                              now + dt.timedelta(hours=1)) if d is not None)
+        self._schedule_timer.start(max(1000, round((due - now).total_seconds() * 1000) + 500))
 
     # ------------------------------------------------------------------ hot reload
     def check_reload(self) -> None:
@@ -119,6 +159,8 @@ class Show(QObject):
             self.hub = FeedHub(result.deck.sources, self.clock(), self.wall(),
                                cache_dir=self._cache)
         self.window.replace_deck(result.deck, self.hub)
+        self._open, self._day = None, None
+        self.check_schedule()
         self.tick_feeds()
         self.write_status()
 
@@ -145,7 +187,7 @@ class Show(QObject):
     # ------------------------------------------------------------------ shutdown
     def stop(self) -> None:
         """Stop every timer and thread this show started; persist the feeds."""
-        for timer in self._timers:
+        for timer in (*self._timers, self._schedule_timer):
             timer.stop()
         self.window.stop()
         self.hub.close(self.wall())

@@ -8,6 +8,7 @@ so a 1,000-slide deck holds only a few decoded photos and plots at a time.
 
 from __future__ import annotations
 
+import contextlib
 from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
 
@@ -19,7 +20,7 @@ from kiosk.core.feeds import FeedHub
 from kiosk.qt import theme
 from kiosk.qt.badges import paint_badges
 from kiosk.qt.slides import make_view
-from kiosk.qt.slides.base import SlideView, ViewContext
+from kiosk.qt.slides.base import BrokenView, SlideView, ViewContext
 
 CACHE_VIEWS = 4  # current, next, previous and one more: bounded memory on long decks
 
@@ -34,6 +35,7 @@ class Stage:
         self.animations = animations
         self._views: OrderedDict[int, SlideView] = OrderedDict()
         self._pool: ThreadPoolExecutor | None = None
+        self.broken: set[int] = set()  # slides whose view raised: shown as a placeholder
         self.size = QSize()
         self.resize(size)
 
@@ -97,13 +99,23 @@ class Stage:
     def view(self, index: int) -> SlideView:
         view = self._views.get(index)
         if view is None:
-            view = make_view(self.deck.slides[index], self.context())
+            slide = self.deck.slides[index]
+            view = (BrokenView(slide, self.context()) if index in self.broken
+                    else make_view(slide, self.context()))
             self._views[index] = view
             while len(self._views) > CACHE_VIEWS:
                 _, old = self._views.popitem(last=False)
                 old.dispose()
         self._views.move_to_end(index)
         return view
+
+    def mark_broken(self, index: int) -> None:
+        """A view raised: from now on this slide shows a placeholder (the show goes on)."""
+        self.broken.add(index)
+        view = self._views.pop(index, None)
+        if view is not None:
+            with contextlib.suppress(Exception):  # it is broken already
+                view.dispose()
 
     def clear(self) -> None:
         for view in self._views.values():
@@ -126,14 +138,16 @@ class Stage:
     def paint(self, p: QPainter, index: int, elapsed: float) -> None:
         """Paint slide ``index`` as it looks ``elapsed`` seconds after it settled."""
         p.save()
-        if self.letterboxed:
-            p.fillRect(QRectF(0, 0, self.size.width(), self.size.height()), QColor("black"))
-        p.setTransform(self.transform(), True)
-        p.setClipRect(QRectF(0, 0, self.canvas.width(), self.canvas.height()))
-        p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-        p.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
-        self.view(index).paint(p, elapsed)
-        p.restore()
+        try:
+            if self.letterboxed:
+                p.fillRect(QRectF(0, 0, self.size.width(), self.size.height()), QColor("black"))
+            p.setTransform(self.transform(), True)
+            p.setClipRect(QRectF(0, 0, self.canvas.width(), self.canvas.height()))
+            p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+            p.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
+            self.view(index).paint(p, elapsed)
+        finally:
+            p.restore()
 
     def paint_furniture(self, p: QPainter, position: int, count: int, progress: float) -> None:
         """The thin progress bar and the position dots (hidden by ``progress: false``)."""

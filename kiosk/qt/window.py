@@ -12,13 +12,22 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtCore import QRectF, QSize, Qt, QTimer
-from PySide6.QtGui import QCursor, QImage, QKeyEvent, QMouseEvent, QPainter, QPaintEvent
+from PySide6.QtCore import QEvent, QRectF, QSize, Qt, QTimer
+from PySide6.QtGui import (
+    QCloseEvent,
+    QCursor,
+    QImage,
+    QKeyEvent,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+)
 from PySide6.QtWidgets import QWidget
 
 from kiosk.core.deck import Deck
 from kiosk.core.feeds import FeedHub
 from kiosk.core.player import Change, Player
+from kiosk.qt.interaction import Interaction
 from kiosk.qt.slides import preload_charts
 from kiosk.qt.stage import Stage
 from kiosk.qt.transitions import compose
@@ -42,8 +51,15 @@ class _Transition:
 class ShowWindow(QWidget):
     def __init__(self, deck: Deck, clock: Callable[[], float] = time.monotonic,
                  animations: bool = True, rotate: int = 0, feeds: FeedHub | None = None,
-                 wall: Callable[[], float] = time.time) -> None:
+                 wall: Callable[[], float] = time.time, kiosk_mode: bool = False,
+                 on_exit: Callable[[], None] | None = None) -> None:
         super().__init__()
+        self.interaction = Interaction(self)
+        self.setAttribute(Qt.WidgetAttribute.WA_AcceptTouchEvents, True)
+        self.kiosk_mode = kiosk_mode  # locked: Esc, Alt+F4 and closing do not end the show
+        self._on_exit = on_exit
+        self._allow_close = False
+        self.standby: tuple[str, int, float] | None = None  # (black|slide, slide, dim)
         self.setWindowTitle(deck.title.get("zh"))
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent, True)
         self.setMouseTracking(True)
@@ -81,9 +97,7 @@ class ShowWindow(QWidget):
         self._chart_refresh.timeout.connect(self._refresh_view)
         self._last_refresh = -1e9
         self.setCursor(Qt.CursorShape.BlankCursor)
-        first = self.stage.view(self.index)
-        first.on_show()
-        first.prepare()
+        self._prepare_view(self.index)
         self._schedule()
 
     # ------------------------------------------------------------------ state
@@ -105,17 +119,18 @@ class ShowWindow(QWidget):
         if self._transition and now >= self._transition.start + self._transition.duration:
             self._transition = None
             self._settled_at = now
+        self.interaction.idle(now)
         change = self.player.tick(now)
         if change is not None:
             self._show(change)
         self._schedule()
         self.update()
 
-    def go_next(self) -> None:
-        self._user(self.player.next(self.clock()))
+    def go_next(self, kind: str | None = None, already: float = 0.0) -> None:
+        self._user(self.player.next(self.clock()), kind, already)
 
-    def go_prev(self) -> None:
-        self._user(self.player.prev(self.clock()))
+    def go_prev(self, kind: str | None = None, already: float = 0.0) -> None:
+        self._user(self.player.prev(self.clock()), kind, already)
 
     def go_to(self, index: int) -> None:
         self._user(self.player.goto(index, self.clock()))
@@ -126,11 +141,64 @@ class ShowWindow(QWidget):
         self._schedule()
         self.update()
 
-    def _user(self, change: Change) -> None:
-        self._show(change)
+    def _user(self, change: Change, kind: str | None = None, already: float = 0.0) -> None:
+        self._show(change, kind, already)
         self._schedule()
 
-    def _show(self, change: Change) -> None:
+    def schedule(self) -> None:
+        self._schedule()
+
+    def _prepare_view(self, index: int) -> None:
+        """Entry work for a slide; a view that raises is replaced by its placeholder."""
+        try:
+            view = self.stage.view(index)
+            view.on_show()
+            view.prepare()
+        except Exception:
+            log.exception("slide %d failed to prepare; it shows a placeholder from now on",
+                          index)
+            self.stage.mark_broken(index)
+            self.stage.view(index).prepare()
+
+    def toggle_language(self) -> None:
+        lang = "en" if self.stage.lang == "zh" else "zh"
+        self.stage.set_language(lang)
+        self._next_frame = None
+        self._prepared_for = None
+        log.info("language switched to %s", lang)
+        self._prepare_view(self.index)
+        self.update()
+
+    def request_exit(self, how: str) -> None:
+        """The exit chord or five corner taps: ask for the PIN when the deck sets one."""
+        log.warning("exit requested (%s)", how)
+        if self.deck.exit_pin:
+            self.interaction.open_pinpad()
+        else:
+            self.exit_now()
+
+    def exit_now(self) -> None:
+        self._allow_close = True
+        if self._on_exit is not None:
+            self._on_exit()
+        else:
+            self.close()
+
+    def set_standby(self, standby: tuple[str, int, float] | None) -> None:
+        """Outside opening hours: black, or a chosen slide dimmed; auto-play holds."""
+        if standby == self.standby:
+            return
+        self.standby = standby
+        now = self.clock()
+        if standby is not None and not self.player.held:
+            self.player.toggle_hold(now)
+        elif standby is None and self.player.held:
+            self.player.toggle_hold(now)
+            self._user(self.player.first(now, user=False))
+        self._schedule()
+        self.update()
+
+    def _show(self, change: Change, kind: str | None = None, already: float = 0.0) -> None:
         now = self.clock()
         old_index = self._shown_index
         old_elapsed = self.elapsed()
@@ -138,10 +206,10 @@ class ShowWindow(QWidget):
         ready = self._next_frame
         if old_index != change.index:
             self._next_frame = None  # it was the successor of the slide we are leaving
-        view = self.stage.view(change.index)
-        view.on_show()
-        view.prepare()  # slow work here, from a timer or an event, never inside a paint
+        self._prepare_view(change.index)  # slow work here, never inside a paint
         spec = self.deck.transition_of(self.deck.slides[change.index])
+        if kind is not None:  # a swipe: the slides move like the finger did
+            spec = spec.model_copy(update={"type": kind, "duration": 0.35})
         if not self.animations or spec.type == "none" or spec.duration <= 0 or (
                 old_index == change.index):
             self._transition = None
@@ -151,9 +219,11 @@ class ShowWindow(QWidget):
                 old_index, old_elapsed)
             new = ready[1] if ready and ready[0] == change.index else self.stage.render(
                 change.index, 0.0)
-            self._transition = _Transition(old, new, spec.type, now, spec.duration,
+            # a swipe continues from where the finger let go
+            done = min(0.9, already / max(1, self.width())) * spec.duration
+            self._transition = _Transition(old, new, spec.type, now - done, spec.duration,
                                            change.direction)
-            self._settled_at = now + spec.duration
+            self._settled_at = now - done + spec.duration
         self.update()
 
     # ------------------------------------------------------------------ timers
@@ -170,8 +240,9 @@ class ShowWindow(QWidget):
         self._update_frame_timer()
 
     def _update_frame_timer(self) -> None:
-        moving = self._transition is not None or self.stage.view(self.index).animating(
-            self.elapsed())
+        moving = (self._transition is not None
+                  or self.stage.view(self.index).animating(self.elapsed())
+                  or self.interaction.busy(self.clock()))
         interval = FRAME_MS if moving else FURNITURE_MS
         if not moving and self._prepared_for != self.index and self.frames_painted:
             self._prepared_for = self.index
@@ -194,7 +265,8 @@ class ShowWindow(QWidget):
 
     def stop(self) -> None:
         """Stop every timer this window started (tests assert none is left running)."""
-        for timer in (self._deadline, self._frames, self._cursor, self._chart_refresh):
+        for timer in (self._deadline, self._frames, self._cursor, self._chart_refresh,
+                      self.interaction.long_press):
             timer.stop()
         self.stage.close()
 
@@ -211,8 +283,12 @@ class ShowWindow(QWidget):
             self._paint(p)
         except Exception:  # one view's bug must not end the show; an exception escaping
             # paintEvent would also leave the painter active, which crashes Qt
-            log.exception("painting slide %d failed", self.index)
+            log.exception("painting slide %d failed; it shows a placeholder from now on",
+                          self.index)
+            self.stage.mark_broken(self.index)
+            self._next_frame = None
             p.fillRect(self.rect(), Qt.GlobalColor.black)
+            QTimer.singleShot(0, self.update)
         finally:
             p.end()
         self.frames_painted += 1
@@ -236,8 +312,14 @@ class ShowWindow(QWidget):
 
     def _paint(self, p: QPainter) -> None:
         now = self.clock()
+        if self.standby is not None:
+            self._paint_standby(p)
+            self.interaction.paint(p, now)  # the PIN pad still works at night
+            return
         t = self._transition
-        if t is not None:
+        if self.interaction.paint_drag(p):
+            pass
+        elif t is not None:
             phase = min(1.0, max(0.0, (now - t.start) / t.duration))
             compose(p, t.old, t.new, t.kind, phase, t.direction,
                     QRectF(0, 0, self.width(), self.height()))
@@ -246,6 +328,16 @@ class ShowWindow(QWidget):
         self.stage.paint_furniture(p, self.player.position, self.player.count,
                                    self.player.progress(now))
         self.stage.paint_badges(p, self.index, self.wall(), self.operator_message)
+        self.interaction.paint(p, now)
+
+    def _paint_standby(self, p: QPainter) -> None:
+        assert self.standby is not None
+        mode, slide, dim = self.standby
+        p.fillRect(self.rect(), Qt.GlobalColor.black)
+        if mode == "slide" and 0 <= slide < len(self.deck.slides):
+            p.setOpacity(dim)
+            self.stage.paint(p, slide, 1e6)
+            p.setOpacity(1.0)
 
     # ------------------------------------------------------------------ live data, reload
     def on_data(self, changed: set[str]) -> None:
@@ -286,9 +378,7 @@ class ShowWindow(QWidget):
         self._shown_index = self.player.index
         self._settled_at = now
         self.setWindowTitle(deck.title.get("zh"))
-        view = self.stage.view(self.index)
-        view.on_show()
-        view.prepare()
+        self._prepare_view(self.index)
         self._schedule()
         self.update()
 
@@ -298,7 +388,28 @@ class ShowWindow(QWidget):
             return
         preload_charts()
 
+    def event(self, event: QEvent) -> bool:
+        interaction = getattr(self, "interaction", None)  # Qt sends events during __init__
+        if interaction is not None and interaction.event(event):
+            return True
+        return super().event(event)
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        self.interaction.mouse(event, "press")
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        self.interaction.mouse(event, "release")
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.kiosk_mode and not self._allow_close:
+            log.info("close ignored: the show is locked (exit chord: %s)", self.deck.exit_chord)
+            event.ignore()
+            return
+        event.accept()
+
     def keyPressEvent(self, event: QKeyEvent) -> None:
+        if self.interaction.key(event):
+            return
         key = event.key()
         if key in (Qt.Key.Key_Right, Qt.Key.Key_PageDown, Qt.Key.Key_Down):
             self.go_next()
@@ -316,4 +427,4 @@ class ShowWindow(QWidget):
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
         self.setCursor(QCursor(Qt.CursorShape.ArrowCursor))
         self._cursor.start(CURSOR_HIDE_MS)
-        super().mouseMoveEvent(event)
+        self.interaction.mouse(event, "move")

@@ -203,3 +203,12 @@ class SlideView:
         width = w - 2 * m if self.ctx.portrait else w * 0.62
         draw_text(p, QRectF(m, h - m * 0.72, width, 30), text, theme.SOURCE_PX, theme.MUTED,
                   max_lines=1, min_px=14, wrap=False)
+
+
+class BrokenView(SlideView):
+    """Stands in for a slide whose view raised: calm, honest, and the show goes on."""
+
+    def paint_content(self, p: QPainter, rect: QRectF) -> None:
+        draw_text(p, QRectF(rect.left(), rect.center().y() - 40, rect.width(), 80),
+                  "此页暂时无法显示 · This slide cannot be shown right now", 36, theme.MUTED,
+                  align=CENTER, max_lines=1)
