@@ -58,3 +58,14 @@ class FakeClock:
 
     def advance(self, seconds: float) -> None:
         self.now += seconds
+
+
+@pytest.fixture
+def server():
+    """A real HTTP server on 127.0.0.1 (tests/feed_server.py), stopped afterwards."""
+    from .feed_server import FeedServer
+
+    srv = FeedServer()
+    yield srv
+    if not srv.release.is_set():
+        srv.stop()

@@ -12,16 +12,6 @@ from kiosk.core.deck import FileSource, HttpSource, SimSource
 from kiosk.core.feeds import Feed, FeedHub
 from kiosk.core.feeds.parse import FeedError, extract_field, parse_csv, parse_json
 
-from .feed_server import FeedServer
-
-
-@pytest.fixture
-def server():
-    srv = FeedServer()
-    yield srv
-    if not srv.release.is_set():
-        srv.stop()
-
 
 def http(url, **extra):
     return HttpSource.model_validate({"kind": "http", "url": url, "field": "data.total",

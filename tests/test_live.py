@@ -20,17 +20,8 @@ from kiosk.qt.badges import badge_texts
 from kiosk.qt.controller import Show
 
 from .conftest import FakeClock
-from .feed_server import FeedServer
 
 WALL0 = 1_800_000_000.0
-
-
-@pytest.fixture
-def server():
-    srv = FeedServer()
-    yield srv
-    if not srv.release.is_set():
-        srv.stop()
 
 
 def write_deck(path: Path, url: str, extra_slides=(), stale_after="30s") -> Path:
