@@ -213,3 +213,17 @@ def test_sim_replays_a_csv_at_a_speed(tmp_path):
         hub.tick(second, second)
         seen.append(hub.feeds["replay"].value)
     assert seen == [10, 15, 10, 15, 10]  # two rows per refresh, looping
+
+
+def test_fresh_data_after_a_long_outage_does_not_join_the_old_history(server, tmp_path):
+    spec = http(server.url)
+    first = FeedHub({"flights": spec}, now=0, wall=1000, cache_dir=tmp_path)
+    server.payload = {"data": {"total": 5}}
+    run(first, 0, 1000)
+    first.close(wall=1000)
+    second = FeedHub({"flights": spec}, now=0, wall=5000, cache_dir=tmp_path)
+    assert list(second.feeds["flights"].points) == [(1000, 5)]  # shown, marked stale
+    server.payload = {"data": {"total": 9}}
+    run(second, 0, 5000)
+    assert list(second.feeds["flights"].points) == [(5000, 9)]  # no line across the gap
+    second.close()

@@ -43,6 +43,7 @@ class Feed:
         self.in_flight = False
         self.stamp: Any = None  # file feeds: (mtime, size, inode) of the last read
         self.version = 0  # bumps on every new reading (views compare it)
+        self._restored = False  # points came from the offline cache
         self._rng = random.Random(seed if seed is not None else hash(name))
 
     # ------------------------------------------------------------------ data
@@ -60,7 +61,12 @@ class Feed:
             self.points.clear()
             self.points.extend(reading.value[-self.spec.window:])
         else:
+            if self._restored and self.points and (
+                    reading.updated - self.points[-1][0] > max(60.0, 10 * self.interval())):
+                # cached history from long ago: a line across the gap would invent data
+                self.points.clear()
             self.points.append((reading.updated, reading.value))
+        self._restored = False
         self.updated = reading.updated
         self.error = None
         self.failures = 0
@@ -84,6 +90,7 @@ class Feed:
         self.points.extend(points[-self.spec.window:])
         self.updated = updated
         self.version += 1
+        self._restored = True
 
     # ------------------------------------------------------------------ timing
     def interval(self) -> float:
