@@ -61,9 +61,9 @@ def rss_mb() -> float:
 def snapshot(show: Show) -> dict[str, float]:
     chart = show.window.stage._views.get(1)
     items = len(chart._widget.getPlotItem().items) if chart and chart._widget else -1
-    timers = sum(t.isActive() for t in show.findChildren(QTimer)) + sum(
-        t.isActive() for t in show.window.findChildren(QTimer))
-    return {"plot_items": items, "active_qtimers": timers,
+    timers = show.findChildren(QTimer) + show.window.findChildren(QTimer)
+    return {"plot_items": items, "qtimers": len(timers),
+            "active_qtimers": sum(t.isActive() for t in timers),
             "threads": threading.active_count(),
             "points": max(len(f.points) for f in show.hub.feeds.values()),
             "views": len(show.window.stage._views), "rss_mb": round(rss_mb(), 1)}
