@@ -72,6 +72,12 @@ def cmd_run(args: argparse.Namespace) -> int:
     return int(run(args))
 
 
+def cmd_supervise(args: argparse.Namespace) -> int:
+    from kiosk.supervise import supervise
+
+    return supervise(list(args.run_args))
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     from kiosk.qt.export import export  # lazy: check/schema never load Qt
 
@@ -122,6 +128,15 @@ def build_parser() -> argparse.ArgumentParser:
                      help="where feeds keep their last good values (default: the platform's "
                           "cache folder; KIOSK_CACHE_DIR also sets it)")
     run.set_defaults(func=cmd_run)
+
+    supervise = sub.add_parser(
+        "supervise", help="run the show and bring it back if it crashes or freezes",
+        description="Run `kiosk run ARGS…` as a child: restart it within 3 s when it dies, "
+                    "kill and restart it when it freezes for 30 s, back off on a crash loop, "
+                    "end when the show exits cleanly (exit chord and PIN).")
+    supervise.add_argument("run_args", nargs=argparse.REMAINDER, metavar="RUN_ARGS",
+                           help="options for kiosk run (deck, --screen, …)")
+    supervise.set_defaults(func=cmd_supervise)
 
     export = sub.add_parser("export", help="render every slide to PNG, plus a contact sheet")
     export.add_argument("deck", metavar="DECK")

@@ -1,0 +1,128 @@
+"""`kiosk supervise`: restarts on a crash, kills a frozen show, backs off a crash loop."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import subprocess
+import sys
+
+from kiosk.supervise import FROZEN_S, LOOP_PAUSE_S, Supervisor
+
+from .conftest import DEMO_DECK, REPO, FakeClock
+
+
+class FakeChild:
+    def __init__(self) -> None:
+        self.code: int | None = None
+        self.terminated = False
+
+    def poll(self):
+        return self.code
+
+    def terminate(self):
+        self.terminated = True
+        self.code = -15
+
+    def kill(self):
+        self.code = -9
+
+    def wait(self, timeout=None):
+        return self.code
+
+
+def make(tmp_path):
+    children: list[FakeChild] = []
+    notes: list[str] = []
+
+    def spawn(command):
+        children.append(FakeChild())
+        return children[-1]
+
+    clock = FakeClock(0)
+    sup = Supervisor(["kiosk", "run"], tmp_path / "status.json", spawn=spawn, clock=clock,
+                     notify=notes.append)
+    return sup, children, clock, notes
+
+
+def run_for(sup, clock, seconds):
+    end = clock.now + seconds
+    while clock.now < end and not sup.done:
+        delay = sup.step()
+        if delay is None:
+            break
+        clock.advance(delay)
+
+
+def write_status(tmp_path, stamp):
+    (tmp_path / "status.json").write_text(json.dumps({"time": stamp}), encoding="utf-8")
+
+
+def test_a_crash_is_restarted_within_3_seconds(tmp_path, caplog):
+    sup, children, clock, notes = make(tmp_path)
+    sup.step()
+    assert len(children) == 1 and "READY=1" in notes
+    children[0].code = -6  # e.g. an abort
+    crashed_at = clock.now
+    with caplog.at_level(logging.WARNING):
+        while len(children) < 2:
+            clock.advance(sup.step())
+    assert clock.now - crashed_at <= 3
+    assert "the show exited with code -6; restarting it" in caplog.text
+
+
+def test_a_frozen_show_is_killed_and_restarted(tmp_path, caplog):
+    sup, children, clock, _ = make(tmp_path)
+    sup.step()
+    for second in range(10):  # healthy: the status time advances
+        write_status(tmp_path, f"t{second}")
+        clock.advance(1)
+        sup.step()
+    with caplog.at_level(logging.ERROR):  # then it stops advancing
+        run_for(sup, clock, FROZEN_S + 3)
+    assert children[0].terminated and len(children) == 2
+    assert "stopped updating its status" in caplog.text
+
+
+def test_a_crash_loop_backs_off_with_a_readable_reason(tmp_path, caplog):
+    sup, children, clock, _ = make(tmp_path)
+    with caplog.at_level(logging.ERROR):
+        for _ in range(6):
+            while not children or children[-1].code is not None:
+                clock.advance(sup.step())
+            children[-1].code = 1
+            clock.advance(sup.step())
+    assert "crashed 6 times in 120 s" in caplog.text
+    started = len(children)
+    run_for(sup, clock, LOOP_PAUSE_S - 5)
+    assert len(children) == started  # waiting, not hammering
+    run_for(sup, clock, 10)
+    assert len(children) == started + 1
+
+
+def test_a_clean_exit_ends_the_supervisor(tmp_path):
+    sup, children, _clock, _ = make(tmp_path)
+    sup.step()
+    children[0].code = 0
+    assert sup.step() is None and sup.done
+
+
+def test_systemd_watchdog_is_fed_while_healthy(tmp_path, monkeypatch):
+    monkeypatch.setenv("WATCHDOG_USEC", "20000000")
+    sup, _children, _clock, notes = make(tmp_path)
+    sup.step()
+    write_status(tmp_path, "t1")
+    sup.step()
+    assert "WATCHDOG=1" in notes
+
+
+def test_supervise_ends_when_the_show_exits_cleanly(tmp_path):
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "KIOSK_RUNTIME_DIR": str(tmp_path),
+           "KIOSK_LOG_DIR": str(tmp_path / "log"), "KIOSK_CACHE_DIR": str(tmp_path / "c")}
+    done = subprocess.run([sys.executable, "-m", "kiosk", "supervise", str(DEMO_DECK),
+                           "--windowed", "--exit-after", "3"], cwd=REPO, env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "show started" in done.stderr
+    assert "the show exited cleanly; the supervisor ends too" in done.stderr
