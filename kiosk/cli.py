@@ -78,6 +78,12 @@ def cmd_supervise(args: argparse.Namespace) -> int:
     return supervise(list(args.run_args))
 
 
+def cmd_autostart(args: argparse.Namespace) -> int:
+    from kiosk.autostart import main as autostart
+
+    return autostart(args.action, list(args.run_args))
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     from kiosk.qt.export import export  # lazy: check/schema never load Qt
 
@@ -137,6 +143,12 @@ def build_parser() -> argparse.ArgumentParser:
     supervise.add_argument("run_args", nargs=argparse.REMAINDER, metavar="RUN_ARGS",
                            help="options for kiosk run (deck, --screen, …)")
     supervise.set_defaults(func=cmd_supervise)
+
+    autostart = sub.add_parser("autostart", help="start the supervised show at login")
+    autostart.add_argument("action", choices=("enable", "disable", "status"))
+    autostart.add_argument("run_args", nargs=argparse.REMAINDER, metavar="RUN_ARGS",
+                           help="with enable: options for kiosk run (deck, --screen, …)")
+    autostart.set_defaults(func=cmd_autostart)
 
     export = sub.add_parser("export", help="render every slide to PNG, plus a contact sheet")
     export.add_argument("deck", metavar="DECK")

@@ -1,0 +1,93 @@
+"""``kiosk autostart enable|disable|status``: start the supervised show at login.
+
+Linux: an XDG autostart entry (``~/.config/autostart/kiosk.desktop``), which every desktop
+session honours. Windows: the current user's ``Run`` registry key. Both run
+``kiosk supervise`` with the deck and options given, so a crash or freeze is recovered.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import sys
+from pathlib import Path
+
+ENTRY_NAME = "kiosk.desktop"
+RUN_KEY = r"Software\Microsoft\Windows\CurrentVersion\Run"
+RUN_VALUE = "kiosk"
+
+
+def command(run_args: list[str]) -> list[str]:
+    """The command line that autostart runs (frozen bundle or source install)."""
+    if getattr(sys, "frozen", False):
+        return [sys.executable, "supervise", *run_args]
+    return [sys.executable, "-m", "kiosk", "supervise", *run_args]
+
+
+def xdg_entry_path() -> Path:
+    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    return Path(base) / "autostart" / ENTRY_NAME
+
+
+def desktop_entry(run_args: list[str]) -> str:
+    exec_line = " ".join(shlex.quote(part) for part in command(run_args))
+    return "\n".join([
+        "[Desktop Entry]",
+        "Type=Application",
+        "Name=kiosk",
+        "Name[zh_CN]=展厅大屏",
+        "Comment=Exhibition-hall show (started at login by kiosk autostart)",
+        f"Exec={exec_line}",
+        "Icon=kiosk",
+        "Terminal=false",
+        "X-GNOME-Autostart-enabled=true",
+        "",
+    ])
+
+
+def enable(run_args: list[str]) -> str:
+    if sys.platform == "win32":
+        import winreg
+
+        with winreg.OpenKey(winreg.HKEY_CURRENT_USER, RUN_KEY, 0,  # type: ignore[attr-defined]
+                            winreg.KEY_SET_VALUE) as key:  # type: ignore[attr-defined]
+            value = " ".join(f'"{part}"' for part in command(run_args))
+            winreg.SetValueEx(key, RUN_VALUE, 0, winreg.REG_SZ, value)  # type: ignore[attr-defined]
+        return f"HKCU\\{RUN_KEY}\\{RUN_VALUE}"
+    path = xdg_entry_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(desktop_entry(run_args), encoding="utf-8")
+    return str(path)
+
+
+def disable() -> str | None:
+    if sys.platform == "win32":
+        import winreg
+
+        try:
+            with winreg.OpenKey(winreg.HKEY_CURRENT_USER, RUN_KEY, 0,  # type: ignore[attr-defined]
+                                winreg.KEY_SET_VALUE) as key:  # type: ignore[attr-defined]
+                winreg.DeleteValue(key, RUN_VALUE)  # type: ignore[attr-defined]
+        except FileNotFoundError:
+            return None
+        return f"HKCU\\{RUN_KEY}\\{RUN_VALUE}"
+    path = xdg_entry_path()
+    if not path.exists():
+        return None
+    path.unlink()
+    return str(path)
+
+
+def main(action: str, run_args: list[str]) -> int:
+    if action == "enable":
+        print(f"kiosk will start at login ({enable(run_args)}): "
+              f"{' '.join(command(run_args))}")
+    elif action == "disable":
+        removed = disable()
+        print(f"autostart removed ({removed})" if removed else "autostart was not enabled")
+    else:
+        path = xdg_entry_path()
+        print(f"autostart is enabled: {path}" if path.exists() and sys.platform != "win32"
+              else "autostart status: see the Run registry key" if sys.platform == "win32"
+              else "autostart is not enabled")
+    return 0

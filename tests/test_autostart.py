@@ -1,0 +1,25 @@
+"""`kiosk autostart` writes and removes a login entry that runs the supervised show."""
+
+from __future__ import annotations
+
+import shlex
+import sys
+
+from kiosk.cli import main
+
+
+def test_enable_status_disable(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
+    entry = tmp_path / "autostart" / "kiosk.desktop"
+    assert main(["autostart", "enable", "/srv/decks/展厅.yaml", "--screen", "1"]) == 0
+    text = entry.read_text(encoding="utf-8")
+    exec_line = next(line for line in text.splitlines() if line.startswith("Exec="))
+    assert shlex.split(exec_line[5:]) == [sys.executable, "-m", "kiosk", "supervise",
+                                          "/srv/decks/展厅.yaml", "--screen", "1"]
+    assert "Type=Application" in text and "Terminal=false" in text
+    assert main(["autostart", "status"]) == 0
+    assert "autostart is enabled" in capsys.readouterr().out
+    assert main(["autostart", "disable"]) == 0
+    assert not entry.exists()
+    assert main(["autostart", "disable"]) == 0
+    assert capsys.readouterr().out.strip().endswith("autostart was not enabled")
