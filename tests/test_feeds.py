@@ -162,14 +162,20 @@ def test_csv_replaced_by_rename_is_followed(tmp_path):
     hub.close()
 
 
-def test_restart_with_the_server_down_shows_the_cached_value_stale(server, tmp_path):
+def restarted(server, tmp_path, value, network_down=False):
+    """A hub that got ``value`` at wall 1000 and closed; a new one started at wall 5000."""
     spec = http(server.url)
     first = FeedHub({"flights": spec}, now=0, wall=1000, cache_dir=tmp_path)
-    server.payload = {"data": {"total": 321}}
+    server.payload = {"data": {"total": value}}
     run(first, 0, 1000)
     first.close(wall=1000)
-    server.stop()  # network down
-    second = FeedHub({"flights": spec}, now=0, wall=5000, cache_dir=tmp_path)
+    if network_down:
+        server.stop()
+    return FeedHub({"flights": spec}, now=0, wall=5000, cache_dir=tmp_path)
+
+
+def test_restart_with_the_server_down_shows_the_cached_value_stale(server, tmp_path):
+    second = restarted(server, tmp_path, 321, network_down=True)
     feed = second.feeds["flights"]
     assert feed.value == 321 and feed.updated == 1000
     assert feed.stale(5000)
@@ -216,12 +222,7 @@ def test_sim_replays_a_csv_at_a_speed(tmp_path):
 
 
 def test_fresh_data_after_a_long_outage_does_not_join_the_old_history(server, tmp_path):
-    spec = http(server.url)
-    first = FeedHub({"flights": spec}, now=0, wall=1000, cache_dir=tmp_path)
-    server.payload = {"data": {"total": 5}}
-    run(first, 0, 1000)
-    first.close(wall=1000)
-    second = FeedHub({"flights": spec}, now=0, wall=5000, cache_dir=tmp_path)
+    second = restarted(server, tmp_path, 5)
     assert list(second.feeds["flights"].points) == [(1000, 5)]  # shown, marked stale
     server.payload = {"data": {"total": 9}}
     run(second, 0, 5000)
