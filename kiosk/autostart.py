@@ -85,9 +85,10 @@ def main(action: str, run_args: list[str]) -> int:
     elif action == "disable":
         removed = disable()
         print(f"autostart removed ({removed})" if removed else "autostart was not enabled")
+    elif sys.platform == "win32":
+        print(f"autostart status: see HKCU\\{RUN_KEY}\\{RUN_VALUE}")
+    elif xdg_entry_path().exists():
+        print(f"autostart is enabled: {xdg_entry_path()}")
     else:
-        path = xdg_entry_path()
-        print(f"autostart is enabled: {path}" if path.exists() and sys.platform != "win32"
-              else "autostart status: see the Run registry key" if sys.platform == "win32"
-              else "autostart is not enabled")
+        print("autostart is not enabled")
     return 0

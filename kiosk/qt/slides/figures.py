@@ -125,11 +125,15 @@ class FiguresView(SlideView):
                               cell.width(), card_h)
             self._paint_item(p, item, cell, len(items), i * STAGGER_S)
 
-    def _card_height(self, item: FigureItem, cell: QRectF, count: int) -> float:
+    def _sizes(self, item: FigureItem, cell: QRectF, count: int) -> tuple[float, float, float]:
+        """(padding, number size, label size) of a card: shared by layout and painting."""
         pad = 40 if count > 1 else 64
         number_px = self._number_px(item, self._final_text(item), cell.width() - 2 * pad,
                                     _MAX_PX.get(count, 130))
-        label_px = 40 if count <= 3 else 34
+        return pad, number_px, 40 if count <= 3 else 34
+
+    def _card_height(self, item: FigureItem, cell: QRectF, count: int) -> float:
+        pad, number_px, label_px = self._sizes(item, cell, count)
         return (number_px * 1.25 + (60 if item.change else 0) + label_px * 2.7
                 + (62 if item.label.bilingual else 0) + (70 if item.note else 0) + pad * 1.3)
 
@@ -138,7 +142,7 @@ class FiguresView(SlideView):
         final = self.value_of(item)
         if final is None:
             return "—" if isinstance(item.value, float) else "888"
-        text = format_number(final, item.decimals or 0, magnitude(final, item.unit))
+        text = self._number_text(item, final)
         if isinstance(item.value, float):
             return text
         return "8" + text.translate(str.maketrans("0123456789", "8888888888"))
@@ -148,11 +152,8 @@ class FiguresView(SlideView):
 
     def _paint_item(self, p: QPainter, item: FigureItem, cell: QRectF, count: int,
                     delay: float) -> None:
-        pad = 40 if count > 1 else 64
+        pad, number_px, label_px = self._sizes(item, cell, count)
         final_text = self._final_text(item)
-        number_px = self._number_px(item, final_text, cell.width() - 2 * pad,
-                                    _MAX_PX.get(count, 130))
-        label_px = 40 if count <= 3 else 34
         p.fillRect(cell, theme.PANEL)
         p.fillRect(QRectF(cell.left(), cell.top(), 6, cell.height()), theme.ACCENT)
         inner = cell.adjusted(pad, pad * 0.7, -pad, -pad * 0.6)
