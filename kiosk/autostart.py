@@ -12,6 +12,8 @@ import shlex
 import sys
 from pathlib import Path
 
+from kiosk import resources
+
 ENTRY_NAME = "kiosk.desktop"
 RUN_KEY = r"Software\Microsoft\Windows\CurrentVersion\Run"
 RUN_VALUE = "kiosk"
@@ -19,9 +21,7 @@ RUN_VALUE = "kiosk"
 
 def command(run_args: list[str]) -> list[str]:
     """The command line that autostart runs (frozen bundle or source install)."""
-    if getattr(sys, "frozen", False):
-        return [sys.executable, "supervise", *run_args]
-    return [sys.executable, "-m", "kiosk", "supervise", *run_args]
+    return resources.kiosk_command("supervise", *run_args)
 
 
 def xdg_entry_path() -> Path:

@@ -20,3 +20,10 @@ def asset(*parts: str) -> Path:
 
 def demo_deck() -> Path:
     return root() / "slides" / "zhuhai.yaml"
+
+
+def kiosk_command(*args: str) -> list[str]:
+    """Argv that starts this kiosk again: the frozen executable, or ``python -m kiosk``."""
+    if getattr(sys, "frozen", False):
+        return [sys.executable, *args]
+    return [sys.executable, "-m", "kiosk", *args]

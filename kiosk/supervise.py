@@ -14,12 +14,13 @@ import logging
 import os
 import socket
 import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Protocol
+
+from kiosk import resources
 
 log = logging.getLogger("kiosk.supervise")
 RESTART_S = 1.0  # after a crash: back within 3 s
@@ -157,7 +158,7 @@ def supervise(run_args: list[str]) -> int:
 
     setup_logging("INFO")
     status = Path(tempfile.gettempdir()) / f"kiosk-supervised-{os.getpid()}.json"
-    command = [sys.executable, "-m", "kiosk", "run", *run_args, "--status-file", str(status)]
+    command = resources.kiosk_command("run", *run_args, "--status-file", str(status))
     supervisor = Supervisor(command, status)
     signal.signal(signal.SIGTERM, lambda *_: supervisor.shutdown())
     try:

@@ -223,3 +223,33 @@ def test_a_view_that_raises_becomes_a_placeholder(qtbot, app, deck, caplog):
     QTest.keyClick(window, Qt.Key.Key_Right)
     assert window.index == 1
     window.stop()
+
+
+def test_overview_corner_shows_the_version_from_kiosk_init(app, monkeypatch):
+    from PySide6.QtCore import QSizeF
+    from PySide6.QtGui import QImage, QPainter
+
+    import kiosk
+    from kiosk.qt.overlays import Overview, version_label
+
+    from .conftest import as_array
+
+    def paint():
+        overview = Overview(list(range(5)), QSizeF(1920, 1080), 0)
+        image = QImage(1920, 1080, QImage.Format.Format_RGB32)
+        image.fill(0)
+        painter = QPainter(image)
+        overview.paint(painter, {}, 0)
+        painter.end()
+        return overview, as_array(image)
+
+    assert version_label() == f"kiosk {kiosk.__version__}"
+    overview, before = paint()
+    monkeypatch.setattr(kiosk, "__version__", "12.34.56-rc7")
+    _, after = paint()
+    r = overview.version_rect
+    changed = (before != after).any(axis=2)
+    rows, cols = changed.nonzero()
+    assert len(rows) > 50  # the new version string is drawn ...
+    assert rows.min() >= r.top() and rows.max() <= r.bottom()  # ... in the corner, only there
+    assert cols.min() >= r.left() and cols.max() <= r.right()

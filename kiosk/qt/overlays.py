@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import QPointF, QRectF, QSize, QSizeF, Qt
 from PySide6.QtGui import QColor, QImage, QPainter, QPen
 
+import kiosk
 from kiosk.core.deck import Deck
 from kiosk.qt import theme
 from kiosk.qt.fonts import font
@@ -100,6 +101,11 @@ def _glyph(p: QPainter, action: str, rect: QRectF, held: bool, lang: str) -> Non
 # ---------------------------------------------------------------------------- overview
 
 
+def version_label() -> str:
+    """Shown in the overview's corner, so an operator can tell which build a screen runs."""
+    return f"kiosk {kiosk.__version__}"
+
+
 class Overview:
     """A grid of slide thumbnails, a page at a time; tapping one jumps to it."""
 
@@ -121,6 +127,8 @@ class Overview:
         self.gap = gap
         bottom = canvas.height() - m * 1.1
         self.close_rect = QRectF(canvas.width() - m - BUTTON, m * 0.1, BUTTON, BUTTON)
+        self.version_rect = QRectF(self.close_rect.left() - 520, self.close_rect.top(), 490,
+                                   BUTTON)
         self.prev_rect = QRectF(m, bottom - BUTTON * 0.7, BUTTON, BUTTON)
         self.next_rect = QRectF(canvas.width() - m - BUTTON, bottom - BUTTON * 0.7, BUTTON,
                                 BUTTON)
@@ -162,6 +170,8 @@ class Overview:
                    QColor(3, 8, 16, 238))
         draw_text(p, QRectF(theme.MARGIN, theme.MARGIN * 0.35, 900, 60),
                   "全部页面 · All slides", 40, theme.TEXT, bold=True, max_lines=1)
+        draw_text(p, self.version_rect, version_label(), 24, theme.MUTED,
+                  align=Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, max_lines=1)
         p.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
         for index, rect in self.visible():
             image = thumbs.get(index)
