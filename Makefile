@@ -6,16 +6,26 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: demo test lint setup clean
+.PHONY: demo test package package-check lint setup clean
 
 demo: $(STAMP)
 	$(BIN)/kiosk run $(ARGS)
 
 test: $(STAMP)
 	tools/setup-system.sh test
-	$(BIN)/ruff check kiosk tests bench assets
+	$(BIN)/ruff check kiosk tests bench assets packaging
 	$(BIN)/mypy kiosk
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The frozen bundle, dist/*.deb and *.tar.gz, and the NSIS script checked (packaging/README.md).
+package: $(STAMP)
+	tools/setup-system.sh package
+	$(BIN)/python -m pip install -q -e '.[package]'
+	packaging/build.sh
+
+# What CI runs after `make test`: build, dpkg -i, use the installed app, dpkg -r (needs root).
+package-check: $(STAMP)
+	packaging/ci-install-test.sh
 
 setup: $(STAMP)
 

@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
 # Install the system libraries Qt (PySide6 wheels) needs, only when they are missing and apt
-# is usable. `run`: libraries for the xcb and offscreen platforms; `test`: also Xvfb.
+# is usable. `run`: libraries for the xcb and offscreen platforms; `test`: also Xvfb;
+# `package`: also what `make package` and its install check use (strip, dpkg-dev, NSIS).
 set -euo pipefail
 want=(libgl1 libegl1 libopengl0 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libfreetype6
       libglib2.0-0 libdbus-1-3 libx11-xcb1 libxcb-cursor0 libxcb-icccm4 libxcb-image0
       libxcb-keysyms1 libxcb-randr0 libxcb-render-util0 libxcb-shape0 libxcb-xinerama0
       libxcb-xkb1 libxrender1 libxi6 fontconfig)
-[ "${1:-run}" = test ] && want+=(xvfb xauth x11-utils x11-xserver-utils xdotool)
+case "${1:-run}" in
+  test) want+=(xvfb xauth x11-utils x11-xserver-utils xdotool) ;;
+  package) want+=(binutils gcc libc6-dev nsis xvfb xauth) ;;
+esac
 
 command -v dpkg-query >/dev/null 2>&1 || { echo "setup: no dpkg; install Qt's libraries yourself"; exit 0; }
 missing=()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import zlib
 from concurrent.futures import Future
+from pathlib import Path
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QImage, QImageReader, QLinearGradient, QPainter, QPen
@@ -66,7 +67,8 @@ class PhotoView(SlideView):
         self._decoding: Future[QImage | None] | None = None
         self._image: QImage | None = None
         self._loaded = False
-        self._seed = zlib.crc32(slide.image.encode()) % 4  # each photo drifts its own way
+        # each photo drifts its own way, the same way wherever the deck is installed
+        self._seed = zlib.crc32(Path(slide.image).name.encode()) % 4
 
     # ------------------------------------------------------------------ decoding
     def _target(self) -> QSize:
