@@ -31,9 +31,10 @@ def setup_logging(level: str = "INFO", folder: str | None = None) -> Path | None
     root.setLevel(level.upper())
     for handler in list(root.handlers):
         root.removeHandler(handler)
-    stream = logging.StreamHandler()
-    stream.setFormatter(logging.Formatter(FORMAT))
-    root.addHandler(stream)
+    if sys.stderr is not None:  # None in a windowed Windows executable (kioskw.exe)
+        stream = logging.StreamHandler()
+        stream.setFormatter(logging.Formatter(FORMAT))
+        root.addHandler(stream)
     path: Path | None = log_dir(folder) / "kiosk.log"
     try:
         assert path is not None

@@ -25,5 +25,8 @@ def demo_deck() -> Path:
 def kiosk_command(*args: str) -> list[str]:
     """Argv that starts this kiosk again: the frozen executable, or ``python -m kiosk``."""
     if getattr(sys, "frozen", False):
+        windowed = Path(sys.executable).with_name("kioskw.exe")  # Windows: no console window
+        if sys.platform == "win32" and windowed.exists():
+            return [str(windowed), *args]
         return [sys.executable, *args]
     return [sys.executable, "-m", "kiosk", *args]

@@ -17,7 +17,7 @@ $PY packaging/linux/make_packages.py build/bundle/kiosk dist
 
 if command -v makensis >/dev/null 2>&1; then
   out="$PWD/dist/kiosk-$version-nsis-check-linux-payload.exe"
-  makensis -V2 -DVERSION="$version" -DPAYLOAD="$PWD/build/bundle/kiosk" -DEXE=kiosk \
+  makensis -V2 -DVERSION="$version" -DPAYLOAD="$PWD/build/bundle/kiosk" -DEXE=kiosk -DEXEW=kiosk \
       -DOUTFILE="$out" packaging/windows/kiosk.nsi
   echo "$out: NSIS script compiled (stand-in Linux payload; not a Windows installer to ship)"
 else

@@ -4,9 +4,11 @@
 ;   makensis -DVERSION=0.1.0 -DPAYLOAD=build\bundle\kiosk -DOUTFILE=dist\kiosk-0.1.0-windows-x64-setup.exe packaging\windows\kiosk.nsi
 ;
 ; makensis runs from this folder: give PAYLOAD and OUTFILE as absolute paths.
-; PAYLOAD is the onedir folder (kiosk.exe + _internal). EXE names the program in it
-; (default kiosk.exe); CI on Linux compiles this script with the Linux bundle as a stand-in
-; payload (-DEXE=kiosk) to check the script itself. See packaging/README.md.
+; PAYLOAD is the onedir folder (kiosk.exe, kioskw.exe, _internal). EXE names the console
+; program (default kiosk.exe: `kiosk check` prints), EXEW the windowed one the shortcuts and
+; autostart use (default kioskw.exe). CI on Linux compiles this script with the Linux bundle
+; as a stand-in payload (-DEXE=kiosk -DEXEW=kiosk) to check the script itself.
+; See packaging/README.md.
 
 Unicode true
 Target amd64-unicode
@@ -21,6 +23,9 @@ SetCompressor /SOLID lzma
 !endif
 !ifndef EXE
   !define EXE "kiosk.exe"
+!endif
+!ifndef EXEW
+  !define EXEW "kioskw.exe"
 !endif
 !ifndef OUTFILE
   !define OUTFILE "kiosk-${VERSION}-windows-x64-setup.exe"
@@ -56,7 +61,7 @@ VIAddVersionKey /LANG=0 "LegalCopyright" "MIT License, (c) ${PUBLISHER}"
 !define MUI_UNICON "../icons/kiosk.ico"
 !define MUI_ABORTWARNING
 !define MUI_COMPONENTSPAGE_NODESC
-!define MUI_FINISHPAGE_RUN "$INSTDIR\${EXE}"
+!define MUI_FINISHPAGE_RUN "$INSTDIR\${EXEW}"
 !define MUI_FINISHPAGE_RUN_PARAMETERS "run"
 !define MUI_FINISHPAGE_RUN_NOTCHECKED
 
@@ -95,6 +100,8 @@ FunctionEnd
 
 ; A running show holds its files open: stop it (and its supervisor) before copying.
 !macro StopKiosk
+  nsExec::Exec 'taskkill /F /T /IM "${EXEW}"'
+  Pop $0
   nsExec::Exec 'taskkill /F /T /IM "${EXE}"'
   Pop $0
 !macroend
@@ -126,8 +133,8 @@ SectionEnd
 
 Section "$(SEC_MENU)" SecMenu
   CreateDirectory "$SMPROGRAMS\${APP}"
-  CreateShortcut "$SMPROGRAMS\${APP}\kiosk.lnk" "$INSTDIR\${EXE}" "run" "$INSTDIR\${EXE}" 0
-  CreateShortcut "$SMPROGRAMS\${APP}\kiosk (window).lnk" "$INSTDIR\${EXE}" "run --windowed" \
+  CreateShortcut "$SMPROGRAMS\${APP}\kiosk.lnk" "$INSTDIR\${EXEW}" "run" "$INSTDIR\${EXE}" 0
+  CreateShortcut "$SMPROGRAMS\${APP}\kiosk (window).lnk" "$INSTDIR\${EXEW}" "run --windowed" \
     "$INSTDIR\${EXE}" 0
   CreateShortcut "$SMPROGRAMS\${APP}\Uninstall kiosk.lnk" "$INSTDIR\uninstall.exe"
 SectionEnd
@@ -135,7 +142,7 @@ SectionEnd
 ; Unchecked by default (/o). Writes the same Run value as `kiosk autostart enable`, so
 ; `kiosk autostart disable` (or unticking it in Task Manager's Startup tab) undoes it.
 Section /o "$(SEC_AUTO)" SecAutostart
-  WriteRegStr HKCU "${RUN_KEY}" "${RUN_VALUE}" '"$INSTDIR\${EXE}" "supervise"'
+  WriteRegStr HKCU "${RUN_KEY}" "${RUN_VALUE}" '"$INSTDIR\${EXEW}" "supervise"'
 SectionEnd
 
 Section "Uninstall"
@@ -147,6 +154,7 @@ Section "Uninstall"
   ; (%LOCALAPPDATA%\kiosk) and stay.
   RMDir /r "$INSTDIR\_internal"
   Delete "$INSTDIR\${EXE}"
+  Delete "$INSTDIR\${EXEW}"
   Delete "$INSTDIR\README.txt"
   Delete "$INSTDIR\uninstall.exe"
   RMDir "$INSTDIR"

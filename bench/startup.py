@@ -1,0 +1,130 @@
+"""Startup: from process start to the first slide painted on a real (virtual) screen.
+
+    .venv/bin/python bench/startup.py [--runs 5] [--frozen PATH]
+
+Starts Xvfb at 1920x1080, then for each run launches ``kiosk run`` on the demo deck and polls
+the screen from this process (XGetImage through Qt's xcb grab, about every 15 ms) until it
+shows the first slide: the same pixels as ``kiosk export`` renders for slide 1 (mean
+difference under 3 of 255, above the progress bar). The time is measured from just before
+the launch, outside the app, so imports, deck loading, window mapping and the first paint are
+all in it. Runs the source tree (``python -m kiosk``) and, when given or found, the frozen
+bundle (``build/bundle/kiosk/kiosk`` or ``/opt/kiosk/kiosk``).
+Prints ``name=value`` lines and a table. Target (issue #7): median at most 0.6 s from source.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+W, H = 1920, 1080
+STEP = 4  # compare every 4th pixel: the grab, not the comparison, should dominate a poll
+
+
+def start_xvfb() -> tuple[subprocess.Popen[str], str]:
+    server = subprocess.Popen(["Xvfb", "-displayfd", "1", "-screen", "0", f"{W}x{H}x24",
+                               "-nolisten", "tcp"], stdout=subprocess.PIPE, text=True)
+    assert server.stdout is not None
+    number = server.stdout.readline().strip()
+    if not number.isdigit():
+        sys.exit("Xvfb did not start (apt-get install xvfb)")
+    return server, f":{number}"
+
+
+def as_rgb(image) -> np.ndarray:  # type: ignore[no-untyped-def]
+    from PySide6.QtGui import QImage
+
+    image = image.convertToFormat(QImage.Format.Format_RGB32)
+    data = np.frombuffer(image.constBits(), np.uint8)  # type: ignore[call-overload]
+    rows = data.reshape(image.height(), image.bytesPerLine() // 4, 4)
+    return rows[: H * 9 // 10 : STEP, : image.width() : STEP, :3].astype(np.int16)
+
+
+def reference(work: Path) -> np.ndarray:
+    from PySide6.QtGui import QImage
+
+    subprocess.run([sys.executable, "-m", "kiosk", "export", str(ROOT / "slides" / "zhuhai.yaml"),
+                    str(work / "ref"), "--size", f"{W}x{H}"], check=True, capture_output=True,
+                   env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    return as_rgb(QImage(str(work / "ref" / "001.png")))
+
+
+def time_to_first_slide(command: list[str], expected: np.ndarray, env: dict[str, str],
+                        timeout: float = 20.0) -> tuple[float, int]:
+    from PySide6.QtGui import QGuiApplication
+
+    screen = QGuiApplication.primaryScreen()
+    start = time.perf_counter()
+    show = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    polls = 0
+    try:
+        while time.perf_counter() - start < timeout:
+            seen = as_rgb(screen.grabWindow(0).toImage())
+            polls += 1
+            if np.abs(seen - expected).mean() < 3:
+                return time.perf_counter() - start, polls
+        raise SystemExit(f"the first slide never appeared within {timeout} s: {command}")
+    finally:
+        show.terminate()
+        show.wait(timeout=30)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--frozen", help="frozen kiosk executable (default: look for one)")
+    args = parser.parse_args()
+
+    work = Path(tempfile.mkdtemp(prefix="kiosk-startup-"))
+    server, display = start_xvfb()
+    try:
+        os.environ.update(DISPLAY=display, QT_QPA_PLATFORM="xcb")
+        from PySide6.QtGui import QGuiApplication
+
+        _app = QGuiApplication(sys.argv[:1])
+        expected = reference(work)
+        env = {k: v for k, v in os.environ.items() if k != "QT_QPA_PLATFORM"}
+        env.update(KIOSK_LOG_DIR=str(work / "log"), KIOSK_CACHE_DIR=str(work / "cache"),
+                   KIOSK_RUNTIME_DIR=str(work / "run"))
+        deck = str(ROOT / "slides" / "zhuhai.yaml")
+        variants = {"source": [sys.executable, "-m", "kiosk", "run", deck]}
+        frozen = args.frozen or next((p for p in (ROOT / "build" / "bundle" / "kiosk" / "kiosk",
+                                                  Path("/opt/kiosk/kiosk")) if p.exists()), None)
+        if frozen:
+            variants["frozen"] = [str(frozen), "run", deck]
+        rows = []
+        for name, command in variants.items():
+            time_to_first_slide(command, expected, env)  # warm the page cache once
+            times = []
+            for _ in range(args.runs):
+                seconds, polls = time_to_first_slide(command, expected, env)
+                times.append(seconds)
+            median = statistics.median(times)
+            print(f"startup_{name}_median_s={median:.3f}")
+            print(f"startup_{name}_runs_s={','.join(f'{t:.3f}' for t in times)}")
+            rows.append((name, median, min(times), max(times)))
+        print()
+        print("| variant | median | min | max | (s, launch to first slide on screen) |")
+        print("| --- | --- | --- | --- | --- |")
+        for name, median, low, high in rows:
+            print(f"| {name} | {median:.2f} | {low:.2f} | {high:.2f} | |")
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
