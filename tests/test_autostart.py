@@ -23,3 +23,19 @@ def test_enable_status_disable(tmp_path, monkeypatch, capsys):
     assert not entry.exists()
     assert main(["autostart", "disable"]) == 0
     assert capsys.readouterr().out.strip().endswith("autostart was not enabled")
+
+
+def test_a_frozen_bundle_starts_itself_and_prefers_the_windowed_exe_on_windows(tmp_path,
+                                                                              monkeypatch):
+    from kiosk import resources
+
+    exe = tmp_path / "kiosk.exe"
+    exe.write_bytes(b"")
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    monkeypatch.setattr(sys, "executable", str(exe))
+    assert resources.kiosk_command("supervise", "d.yaml") == [str(exe), "supervise", "d.yaml"]
+    monkeypatch.setattr(sys, "platform", "win32")
+    assert resources.kiosk_command("run") == [str(exe), "run"]  # no kioskw.exe beside it
+    (tmp_path / "kioskw.exe").write_bytes(b"")
+    # the show and its supervisor run windowed: no console window behind the slides
+    assert resources.kiosk_command("run") == [str(tmp_path / "kioskw.exe"), "run"]

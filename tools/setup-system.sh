@@ -9,7 +9,7 @@ want=(libgl1 libegl1 libopengl0 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 
       libxcb-xkb1 libxrender1 libxi6 fontconfig)
 case "${1:-run}" in
   test) want+=(xvfb xauth x11-utils x11-xserver-utils xdotool) ;;
-  package) want+=(binutils gcc libc6-dev nsis xvfb xauth) ;;
+  package) want+=(binutils gcc libc6-dev nsis xvfb xauth desktop-file-utils) ;;
 esac
 
 command -v dpkg-query >/dev/null 2>&1 || { echo "setup: no dpkg; install Qt's libraries yourself"; exit 0; }
