@@ -106,12 +106,14 @@ def main() -> int:
         rows = []
         for name, command in variants.items():
             time_to_first_slide(command, expected, env)  # warm the page cache once
-            times = []
+            times, intervals = [], []
             for _ in range(args.runs):
                 seconds, polls = time_to_first_slide(command, expected, env)
                 times.append(seconds)
+                intervals.append(seconds / polls)
             median = statistics.median(times)
             print(f"startup_{name}_median_s={median:.3f}")
+            print(f"startup_{name}_poll_interval_ms={1000 * statistics.mean(intervals):.0f}")
             print(f"startup_{name}_runs_s={','.join(f'{t:.3f}' for t in times)}")
             rows.append((name, median, min(times), max(times)))
         print()
