@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import os
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +19,9 @@ FILE_MAX_BYTES = 10_000_000
 
 def fetch_http(spec: HttpSource, wall: float) -> Reading:
     """GET the URL; refuse bodies over ``max_bytes`` and responses slower than ``timeout``."""
+    import urllib.error  # here, on a worker thread: urllib and ssl cost 30 ms of startup
+    import urllib.request
+
     request = urllib.request.Request(spec.url, headers={
         "User-Agent": f"kiosk/{__version__}", "Accept": "application/json", **spec.headers})
     deadline = time.monotonic() + spec.timeout
