@@ -114,3 +114,31 @@ def test_progress_bar_grows_with_the_slide_time(qtbot, app, tmp_path):
     half = bar_length()
     assert start < 20 and 300 < half < 340
     window.stop()
+
+
+def test_a_still_slide_repaints_only_the_sliver_the_time_bar_grew(qtbot, app, tmp_path,
+                                                                  monkeypatch):
+    deck = deck_from(tmp_path, {"title": "t", "slides": [
+        {"type": "figures", "title": "低空经济", "duration": "60s",
+         "items": [{"value": "92.64", "unit": "亿元", "label": "产值"}]},
+        {"type": "title", "title": "二"}]})
+    window, clock = make_window(qtbot, deck, animations=False)
+    full_paints = []
+    original = window._paint
+    monkeypatch.setattr(window, "_paint", lambda p: (full_paints.append(1), original(p)))
+    app.processEvents()  # whatever showing the window asked for
+    window.repaint()
+    full_paints.clear()
+    for _ in range(40):  # 40 ticks of the bar's timer over 20 s of a still slide
+        clock.advance(0.5)
+        window._on_frame()
+        app.processEvents()
+    assert full_paints == []  # the slide itself was never painted again
+    on_screen = as_array(window.screen().grabWindow(window.winId()).toImage())
+    full = as_array(window.grab().toImage())  # a complete repaint, for comparison
+    assert on_screen.shape == full.shape
+    assert np.array_equal(on_screen[:, :, :3], full[:, :, :3])  # the same pixels
+    row = full[358, :, :3].astype(int)
+    accent = (row[:, 0] > 180) & (row[:, 2] < 120)  # BGRA: #2ec4ff, blue high, red low
+    assert 200 < int(np.count_nonzero(accent)) < 230  # a third of the 60 s has passed
+    window.stop()

@@ -157,9 +157,25 @@ class Stage:
         p.setTransform(self.transform(), True)
         w, h = self.canvas.width(), self.canvas.height()
         p.fillRect(QRectF(0, h - theme.PROGRESS_H, w, theme.PROGRESS_H), QColor(255, 255, 255, 30))
-        p.fillRect(QRectF(0, h - theme.PROGRESS_H, w * max(0.0, min(1.0, progress)),
-                          theme.PROGRESS_H), theme.ACCENT)
+        p.fillRect(self._bar(0.0, progress), theme.ACCENT)
         self._paint_dots(p, position, count, w, h)
+        p.restore()
+
+    def _bar(self, start: float, end: float) -> QRectF:
+        """Canvas rectangle of the time bar between two fractions of the slide's time."""
+        w, h = self.canvas.width(), self.canvas.height()
+        a, b = (max(0.0, min(1.0, f)) for f in (start, end))
+        return QRectF(w * a, h - theme.PROGRESS_H, w * max(0.0, b - a), theme.PROGRESS_H)
+
+    def bar_rect(self, start: float, end: float) -> QRectF:
+        """Device rectangle of the bar's growth from ``start`` to ``end`` (a pixel of slack)."""
+        return self.transform().mapRect(self._bar(start, end)).adjusted(-1, 0, 1, 0)
+
+    def paint_bar(self, p: QPainter, start: float, end: float) -> None:
+        """Only the sliver the bar grew by: opaque accent over what is there (it only grows)."""
+        p.save()
+        p.setTransform(self.transform(), True)
+        p.fillRect(self._bar(start, end), theme.ACCENT)
         p.restore()
 
     def paint_badges(self, p: QPainter, index: int, wall: float,

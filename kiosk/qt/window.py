@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtCore import QEvent, QRectF, QSize, Qt, QTimer
+from PySide6.QtCore import QEvent, QRect, QRectF, QSize, Qt, QTimer
 from PySide6.QtGui import (
     QCloseEvent,
     QCursor,
@@ -79,6 +79,8 @@ class ShowWindow(QWidget):
         self._shown_index = self.player.index  # the slide on screen (player may be ahead)
         self._transition: _Transition | None = None
         self._charts_ready = False
+        self._bar_painted: tuple[int, float] | None = None  # (slide, fraction) on screen
+        self._bar_growth: tuple[float, float] | None = None  # sliver asked to be painted
         self._prepared_for: int | None = None  # slide whose successor is already prepared
         self._next_frame: tuple[int, QImage] | None = None  # successor's first frame
         self.frames_painted = 0
@@ -258,7 +260,7 @@ class ShowWindow(QWidget):
             self.poll()
             return
         if self._frames.interval() == FURNITURE_MS and self._transition is None:
-            self.update(self.stage.furniture_rect().toAlignedRect())
+            self._grow_bar()
         else:
             self.update()
         self._update_frame_timer()
@@ -280,7 +282,8 @@ class ShowWindow(QWidget):
     def paintEvent(self, event: QPaintEvent) -> None:
         p = QPainter(self)
         try:
-            self._paint(p)
+            if not self._paint_bar_growth(p, event.rect()):
+                self._paint(p)
         except Exception:  # one view's bug must not end the show; an exception escaping
             # paintEvent would also leave the painter active, which crashes Qt
             log.exception("painting slide %d failed; it shows a placeholder from now on",
@@ -298,6 +301,33 @@ class ShowWindow(QWidget):
             # after the first frame, while nothing moves: import pyqtgraph (~0.6 s) now
             self._charts_ready = True
             QTimer.singleShot(800, self._preload)
+
+    # ------------------------------------------------------------------ progress bar
+    def _grow_bar(self) -> None:
+        """A still slide: repaint only the sliver the time bar grew by (idle CPU ~0)."""
+        painted = self._bar_painted
+        if painted is None or painted[0] != self.index or not self.deck.progress:
+            self.update(self.stage.furniture_rect().toAlignedRect())
+            return
+        progress = self.player.progress(self.clock())
+        sliver = self.stage.bar_rect(painted[1], progress)
+        if progress < painted[1] or sliver.width() + sliver.height() > 4 * self.width():
+            self.update(self.stage.furniture_rect().toAlignedRect())  # went back: redraw
+        elif max(sliver.width(), sliver.height()) >= 1.0:  # at least one device pixel
+            self._bar_growth = (painted[1], progress)
+            self.update(sliver.toAlignedRect())
+
+    def _paint_bar_growth(self, p: QPainter, region: QRect) -> bool:
+        """Paint just the grown sliver when that is all Qt asks for; False: paint it all."""
+        growth, self._bar_growth = self._bar_growth, None
+        if (growth is None or self._transition is not None or self.standby is not None
+                or self.interaction.busy(self.clock())):
+            return False
+        if not self.stage.bar_rect(*growth).toAlignedRect().contains(region):
+            return False
+        self.stage.paint_bar(p, *growth)
+        self._bar_painted = (self.index, growth[1])
+        return True
 
     def _prepare_next(self) -> None:
         """While the slide stands still: get the next one ready, so its entry is smooth."""
@@ -325,8 +355,10 @@ class ShowWindow(QWidget):
                     QRectF(0, 0, self.width(), self.height()))
         else:
             self.stage.paint(p, self.index, self.elapsed())
-        self.stage.paint_furniture(p, self.player.position, self.player.count,
-                                   self.player.progress(now))
+        progress = self.player.progress(now)
+        self.stage.paint_furniture(p, self.player.position, self.player.count, progress)
+        self._bar_painted = (self.index, progress) if t is None else None
+        self._bar_growth = None
         self.stage.paint_badges(p, self.index, self.wall(), self.operator_message)
         self.interaction.paint(p, now)
 
