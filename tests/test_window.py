@@ -142,3 +142,30 @@ def test_a_still_slide_repaints_only_the_sliver_the_time_bar_grew(qtbot, app, tm
     accent = (row[:, 0] > 180) & (row[:, 2] < 120)  # BGRA: #2ec4ff, blue high, red low
     assert 200 < int(np.count_nonzero(accent)) < 230  # a third of the 60 s has passed
     window.stop()
+
+
+def test_a_count_up_repaints_its_numbers_not_the_slide(qtbot, app, tmp_path, monkeypatch):
+    deck = deck_from(tmp_path, {"title": "t", "slides": [
+        {"type": "figures", "title": "2024年上半年", "duration": "60s", "items": [
+            {"value": "92.64", "unit": "亿元", "change": "+27.95%", "label": "低空经济产值"},
+            {"value": "433.4", "unit": "%", "label": "互联网服务营收增长"}]},
+        {"type": "title", "title": "二"}]})
+    window, clock = make_window(qtbot, deck, animations=True)
+    app.processEvents()
+    window.repaint()
+    painted = []
+    original = window.paintEvent
+    monkeypatch.setattr(window, "paintEvent",
+                        lambda event: (painted.append(event.region()), original(event)))
+    for _ in range(90):  # three seconds of frames: the count-up runs and ends
+        clock.advance(1 / 30)
+        window._on_frame()
+        app.processEvents()
+    assert painted, "the count-up painted nothing"
+    area = window.width() * window.height()
+    for region in painted:
+        assert sum(r.width() * r.height() for r in region) < area * 0.3
+    on_screen = as_array(window.screen().grabWindow(window.winId()).toImage())
+    full = as_array(window.grab().toImage())
+    assert np.array_equal(on_screen[:, :, :3], full[:, :, :3])  # nothing left half-drawn
+    window.stop()

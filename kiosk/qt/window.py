@@ -21,6 +21,7 @@ from PySide6.QtGui import (
     QMouseEvent,
     QPainter,
     QPaintEvent,
+    QRegion,
 )
 from PySide6.QtWidgets import QWidget
 
@@ -33,7 +34,8 @@ from kiosk.qt.stage import Stage
 from kiosk.qt.transitions import compose
 
 log = logging.getLogger(__name__)
-FRAME_MS = 16
+FRAME_MS = 16  # transitions, drags, controls: 60 fps
+AMBIENT_MS = 33  # a slide's own slow motion (count-up, Ken Burns, live glides): 30 fps
 FURNITURE_MS = 50  # the progress bar grows smoothly without repainting the whole slide
 CURSOR_HIDE_MS = 3000
 
@@ -242,10 +244,10 @@ class ShowWindow(QWidget):
         self._update_frame_timer()
 
     def _update_frame_timer(self) -> None:
-        moving = (self._transition is not None
-                  or self.stage.view(self.index).animating(self.elapsed())
-                  or self.interaction.busy(self.clock()))
-        interval = FRAME_MS if moving else FURNITURE_MS
+        fast = self._transition is not None or self.interaction.busy(self.clock())
+        ambient = not fast and self.stage.view(self.index).animating(self.elapsed())
+        moving = fast or ambient
+        interval = FRAME_MS if fast else AMBIENT_MS if ambient else FURNITURE_MS
         if not moving and self._prepared_for != self.index and self.frames_painted:
             self._prepared_for = self.index
             QTimer.singleShot(0, self._prepare_next)
@@ -261,6 +263,8 @@ class ShowWindow(QWidget):
             return
         if self._frames.interval() == FURNITURE_MS and self._transition is None:
             self._grow_bar()
+        elif self._frames.interval() == AMBIENT_MS and self._transition is None:
+            self._update_moving_parts()
         else:
             self.update()
         self._update_frame_timer()
@@ -301,6 +305,17 @@ class ShowWindow(QWidget):
             # after the first frame, while nothing moves: import pyqtgraph (~0.6 s) now
             self._charts_ready = True
             QTimer.singleShot(800, self._preload)
+
+    def _update_moving_parts(self) -> None:
+        """Only the slide moves: repaint what it says can change, and the time bar."""
+        rects = self.stage.view(self.index).moving_rects()
+        if rects is None or self.standby is not None:
+            self.update()
+            return
+        region = QRegion(self.stage.bar_rect(0.0, 1.0).toAlignedRect())  # the time bar
+        for rect in rects:
+            region += self.stage.transform().mapRect(rect).toAlignedRect().adjusted(-2, -2, 2, 2)
+        self.update(region)
 
     # ------------------------------------------------------------------ progress bar
     def _grow_bar(self) -> None:

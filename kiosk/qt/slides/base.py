@@ -103,6 +103,13 @@ class SlideView:
         """True while the view changes with time (the window then paints every frame)."""
         return False
 
+    def moving_rects(self) -> list[QRectF] | None:
+        """Canvas rectangles that can change while :meth:`animating`; None: all of it.
+
+        The window repaints only these while nothing else moves (a count-up repaints its
+        numbers, not the slide)."""
+        return None
+
     def settle_time(self) -> float:
         """Seconds after which the view has reached its final state (for export)."""
         return 0.0

@@ -100,6 +100,14 @@ class FiguresView(SlideView):
             return elapsed < self.settle_time()
         return any(m.moving(elapsed) for m in self._motions.values())
 
+    def moving_rects(self) -> list[QRectF] | None:
+        rects = []
+        for slot in self._slots:
+            metrics = QFontMetricsF(font(slot.px, True))
+            rects.append(QRectF(slot.right - slot.room - 12, slot.baseline - metrics.ascent() - 6,
+                                slot.room + 24, metrics.ascent() + metrics.descent() + 12))
+        return rects or None
+
     def data_changed(self) -> None:
         """A live value changed: re-lay out only if the number no longer fits its room."""
         for slot in self._slots:
