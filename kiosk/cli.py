@@ -67,6 +67,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     if reason:
         print(reason, file=sys.stderr)
         return 2
+    from kiosk.memory import tune_malloc
+
+    tune_malloc()  # before Qt allocates its first frames
     from kiosk.qt.app import run  # lazy: check/schema never load Qt
 
     return int(run(args))

@@ -22,7 +22,7 @@ from kiosk.qt.badges import paint_badges
 from kiosk.qt.slides import make_view
 from kiosk.qt.slides.base import BrokenView, SlideView, ViewContext
 
-CACHE_VIEWS = 4  # current, next, previous and one more: bounded memory on long decks
+CACHE_VIEWS = 3  # current, next and previous: each holds a frame-sized layer (8 MB at 1080p)
 
 
 class Stage:
