@@ -74,9 +74,10 @@ class ChartView(SlideView):
         (from the timer that brought the data; never from inside a paint)."""
         if self._widget is None or self._feed_versions() == self._versions:
             return
+        size = self._image.size() if self._image is not None else None
         self.refresh()
-        if self._image is not None:
-            self._render(self._image.size())
+        if size is not None:
+            self._render(size)
 
     def on_show(self) -> None:
         self.data_changed()  # catch up on what arrived while the slide was off screen
@@ -177,7 +178,8 @@ class ChartView(SlideView):
                               if self.slide.chart == "bar" else 0.0)
         self._set_axes()
         self._image = None
-        self.invalidate()
+        if not self.live:  # a live plot is drawn over the layer: the layer stays as it is
+            self.invalidate()
 
     def _place_label(self, i: int, x: Any, ys: list[float], offset: float) -> None:
         """Label the last point of a line (one label, moved); every bar of a bar chart."""
@@ -251,6 +253,10 @@ class ChartView(SlideView):
 
     def paint_over(self, p: QPainter, elapsed: float) -> None:
         if self.live:
+            if self._image is None and not self.last_rect.isEmpty():  # new data since
+                s = self.ctx.scale
+                self._render(QSize(max(1, round(self.last_rect.width() * s)),
+                                   max(1, round(self.last_rect.height() * s))))
             self._draw_plot(p)
 
     def _draw_plot(self, p: QPainter) -> None:
