@@ -169,4 +169,13 @@ def test_a_count_up_repaints_its_numbers_not_the_slide(qtbot, app, tmp_path, mon
     full = as_array(window.grab().toImage())
     # nothing left half-drawn (the time bar, in the bottom rows, moves on in steps)
     assert np.array_equal(on_screen[:356, :, :3], full[:356, :, :3])
+
+    def bar(image):
+        row = image[359, :, :3].astype(int)
+        return np.flatnonzero((row[:, 0] > 180) & (row[:, 2] < 120))  # BGRA accent
+
+    shown, true = bar(on_screen), bar(full)
+    assert len(shown) > 0 and shown[0] == 0  # the bar on screen starts at the left edge
+    assert np.array_equal(shown, np.arange(len(shown)))  # in one piece, no gaps
+    assert abs(len(shown) - len(true)) <= 640 / 320 + 2  # within a step of where it should be
     window.stop()

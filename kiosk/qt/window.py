@@ -84,6 +84,7 @@ class ShowWindow(QWidget):
         self._charts_ready = False
         self._bar_painted: tuple[int, float] | None = None  # (slide, fraction) on screen
         self._bar_growth: tuple[float, float] | None = None  # sliver asked to be painted
+        self._bar_drawn: float | None = None  # what the last full-path paint drew
         self._frame_mode = "bar"  # what the frame timer repaints: "fast", "ambient", "bar"
         self._prepared_for: int | None = None  # slide whose successor is already prepared
         self._next_frame: tuple[int, QImage] | None = None  # successor's first frame
@@ -290,7 +291,9 @@ class ShowWindow(QWidget):
         p = QPainter(self)
         try:
             if not self._paint_bar_growth(p, event.rect()):
+                self._bar_drawn = None
                 self._paint(p)
+                self._note_bar(event.region())
         except Exception:  # one view's bug must not end the show; an exception escaping
             # paintEvent would also leave the painter active, which crashes Qt
             log.exception("painting slide %d failed; it shows a placeholder from now on",
@@ -310,15 +313,24 @@ class ShowWindow(QWidget):
             QTimer.singleShot(800, self._preload)
 
     def _update_moving_parts(self) -> None:
-        """Only the slide moves: repaint what it says can change, and the time bar."""
-        rects = self.stage.view(self.index).moving_rects()
+        """Only the slide moves: repaint one rectangle around what it says can change (a
+        single rectangle keeps Qt on its fast copy path), and the time bar when it is due."""
+        rects = self.stage.view(self.index).moving_rects(self.elapsed())
         if rects is None or self.standby is not None:
             self.update()
             return
-        region = QRegion(self.stage.bar_rect(0.0, 1.0).toAlignedRect())  # the time bar
-        for rect in rects:
-            region += self.stage.transform().mapRect(rect).toAlignedRect().adjusted(-2, -2, 2, 2)
-        self.update(region)
+        if rects:  # an empty list: nothing visible moved since the last frame
+            box = QRectF()
+            for rect in rects:
+                box = box.united(rect)
+            self.update(self.stage.transform().mapRect(box).toAlignedRect()
+                        .adjusted(-2, -2, 2, 2))
+        painted = self._bar_painted
+        if painted is None or painted[0] != self.index:
+            return
+        progress = self.player.progress(self.clock())
+        if progress - painted[1] >= 1 / BAR_STEPS:
+            self.update(self.stage.bar_rect(painted[1], progress).toAlignedRect())
 
     # ------------------------------------------------------------------ progress bar
     def _bar_interval(self) -> int:
@@ -339,6 +351,21 @@ class ShowWindow(QWidget):
         elif progress - painted[1] >= 0.5 / BAR_STEPS:
             self._bar_growth = (painted[1], progress)
             self.update(sliver.toAlignedRect())
+
+    def _note_bar(self, region: QRegion) -> None:
+        """After a paint clipped to ``region``: how far the time bar on screen now reaches.
+        A partial paint (a count-up's numbers) may have drawn none or only part of it."""
+        drawn = self._bar_drawn
+        if drawn is None:
+            self._bar_painted = None
+            return
+        painted = self._bar_painted
+        start = painted[1] if painted and painted[0] == self.index and painted[1] <= drawn else 0
+        needed = QRegion(self.stage.bar_rect(start, drawn).toAlignedRect().intersected(self.rect()))
+        if needed.subtracted(region).isEmpty():
+            self._bar_painted = (self.index, drawn)
+        elif start == 0:
+            self._bar_painted = None  # unknown: the next bar step repaints the whole strip
 
     def _paint_bar_growth(self, p: QPainter, region: QRect) -> bool:
         """Paint just the grown sliver when that is all Qt asks for; False: paint it all."""
@@ -380,7 +407,7 @@ class ShowWindow(QWidget):
             self.stage.paint(p, self.index, self.elapsed())
         progress = self.player.progress(now)
         self.stage.paint_furniture(p, self.player.position, self.player.count, progress)
-        self._bar_painted = (self.index, progress) if t is None else None
+        self._bar_drawn = progress if t is None else None  # paintEvent decides what stuck
         self._bar_growth = None
         self.stage.paint_badges(p, self.index, self.wall(), self.operator_message)
         self.interaction.paint(p, now)

@@ -103,7 +103,7 @@ class SlideView:
         """True while the view changes with time (the window then paints every frame)."""
         return False
 
-    def moving_rects(self) -> list[QRectF] | None:
+    def moving_rects(self, elapsed: float) -> list[QRectF] | None:
         """Canvas rectangles that can change while :meth:`animating`; None: all of it.
 
         The window repaints only these while nothing else moves (a count-up repaints its

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QFontMetricsF, QPainter, QPainterPath
+from PySide6.QtCore import QPointF, QRectF
+from PySide6.QtGui import QFontMetricsF, QPainter
 
 from kiosk.core.deck import FigureItem, FiguresSlide
 from kiosk.core.numbers import ease_out_cubic, format_number, magnitude
@@ -100,7 +100,7 @@ class FiguresView(SlideView):
             return elapsed < self.settle_time()
         return any(m.moving(elapsed) for m in self._motions.values())
 
-    def moving_rects(self) -> list[QRectF] | None:
+    def moving_rects(self, elapsed: float) -> list[QRectF] | None:
         rects = []
         for slot in self._slots:
             metrics = QFontMetricsF(font(slot.px, True))
@@ -238,16 +238,14 @@ class FiguresView(SlideView):
 
     # ------------------------------------------------------------------ moving layer
     def paint_over(self, p: QPainter, elapsed: float) -> None:
-        p.setPen(Qt.PenStyle.NoPen)
-        p.setBrush(theme.TEXT)
+        p.setPen(theme.TEXT)
         for k, slot in enumerate(self._slots):
             value = self._shown(k, slot, elapsed)
             text = format_number(value, slot.decimals, slot.scale)
             big = font(slot.px, True)
-            path = QPainterPath()
-            path.addText(slot.right - QFontMetricsF(big).horizontalAdvance(text), slot.baseline,
-                         big, text)
-            p.drawPath(path)
+            p.setFont(big)  # glyphs come from Qt's cache: a frame of count-up stays cheap
+            p.drawText(QPointF(slot.right - QFontMetricsF(big).horizontalAdvance(text),
+                               slot.baseline), text)
         self._last_elapsed = elapsed
 
     def _shown(self, k: int, slot: _Slot, elapsed: float) -> float:

@@ -12,7 +12,15 @@ from concurrent.futures import Future
 from pathlib import Path
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QImage, QImageReader, QLinearGradient, QPainter, QPen
+from PySide6.QtGui import (
+    QColor,
+    QImage,
+    QImageReader,
+    QLinearGradient,
+    QPainter,
+    QPen,
+    QTransform,
+)
 
 from kiosk.core.deck import PhotoSlide
 from kiosk.core.numbers import ease_in_out
@@ -26,7 +34,8 @@ BACKDROP = QColor("#03070d")
 BAND = 0.2  # caption band height, fraction of the canvas height
 
 
-def decode(path: str, target: QSize, fit: str, headroom: float = 1.0 + ZOOM) -> QImage | None:
+def decode(path: str, target: QSize, fit: str, headroom: float = 1.0 + ZOOM,
+           exact: bool = False) -> QImage | None:
     """Read ``path`` scaled to cover/contain ``target`` device pixels (None if unreadable)."""
     reader = QImageReader(path)
     reader.setAutoTransform(True)  # honour EXIF rotation of camera photos
@@ -43,6 +52,15 @@ def decode(path: str, target: QSize, fit: str, headroom: float = 1.0 + ZOOM) -> 
     if image.isNull():
         log.warning("photo unreadable: %s (%s)", path, reader.errorString())
         return None
+    if fit == "cover" and exact:
+        # the drift image: exactly ``headroom`` times the cover size, scaled once here (off
+        # the UI thread), so each frame of the drift is a plain copy, never a rescale
+        cover = max(target.width() / image.width(), target.height() / image.height())
+        size = QSize(max(target.width(), round(image.width() * cover * headroom)),
+                     max(target.height(), round(image.height() * cover * headroom)))
+        if image.size() != size:
+            image = image.scaled(size, Qt.AspectRatioMode.IgnoreAspectRatio,
+                                 Qt.TransformationMode.SmoothTransformation)
     return opaque(image)
 
 
@@ -67,6 +85,8 @@ class PhotoView(SlideView):
         self._decoding: Future[QImage | None] | None = None
         self._image: QImage | None = None
         self._loaded = False
+        self._drifts = slide.ken_burns and slide.fit == "cover"
+        self._shown_offset: tuple[int, int] | None = None  # drift position last painted
         # each photo drifts its own way, the same way wherever the deck is installed
         self._seed = zlib.crc32(Path(slide.image).name.encode()) % 4
 
@@ -79,7 +99,7 @@ class PhotoView(SlideView):
         """Start decoding off the UI thread, then lay out the caption band."""
         if not self._loaded and self._decoding is None and self.ctx.background is not None:
             self._decoding = self.ctx.background.submit(
-                decode, self.slide.image, self._target(), self.slide.fit)
+                decode, self.slide.image, self._target(), self.slide.fit, exact=self._drifts)
         super().prepare()
 
     def _load(self) -> None:
@@ -89,7 +109,8 @@ class PhotoView(SlideView):
             self._image = self._decoding.result()  # normally done: prefetched ahead
             self._decoding = None
         else:
-            self._image = decode(self.slide.image, self._target(), self.slide.fit)
+            self._image = decode(self.slide.image, self._target(), self.slide.fit,
+                                 exact=self._drifts)
         self._loaded = True
 
     @property
@@ -142,8 +163,45 @@ class PhotoView(SlideView):
             p.fillRect(QRectF(0, 0, w, h), BACKDROP)
         self._paint_image(p, w, h, elapsed)
 
+    def _offset(self, elapsed: float) -> tuple[int, int]:
+        """Device-pixel position of the drift at ``elapsed``: whole pixels, so a frame is a
+        copy, and the picture moves by at most a pixel or two per frame (no judder)."""
+        assert self._image is not None
+        t = 1.0 if not self.ctx.animations else ease_in_out(
+            min(1.0, elapsed / max(0.1, self.settle_time())))
+        spare_x = self._image.width() - round(self.ctx.canvas.width() * self.ctx.scale)
+        spare_y = self._image.height() - round(self.ctx.canvas.height() * self.ctx.scale)
+        across = (t, 1 - t, t, 1 - t)[self._seed]  # left to right, or right to left
+        down = (t, t, 1 - t, 1 - t)[self._seed]
+        return round(spare_x * across), round(spare_y * (0.25 + 0.5 * down))
+
+    def moving_rects(self, elapsed: float) -> list[QRectF] | None:
+        if not self._drifts or self.missing:
+            return None
+        offset = self._offset(elapsed)
+        return [] if offset == self._shown_offset else None  # [] : nothing moved this frame
+
+    def _paint_drift(self, p: QPainter, elapsed: float) -> None:
+        assert self._image is not None
+        self._shown_offset = ox, oy = self._offset(elapsed)
+        p.save()
+        p.setCompositionMode(QPainter.CompositionMode.CompositionMode_Source)  # opaque: copy
+        transform = p.worldTransform()
+        if transform.type().value <= QTransform.TransformationType.TxScale.value:
+            corner = transform.map(QPointF(0, 0))
+            p.resetTransform()
+            p.drawImage(QPointF(round(corner.x()) - ox, round(corner.y()) - oy), self._image)
+        else:  # rotated screens: the same picture through the rotation
+            s = self.ctx.scale
+            p.drawImage(QRectF(-ox / s, -oy / s, self._image.width() / s,
+                               self._image.height() / s), self._image)
+        p.restore()
+
     def _paint_image(self, p: QPainter, w: float, h: float, elapsed: float) -> None:
         assert self._image is not None
+        if self._drifts:
+            self._paint_drift(p, elapsed)
+            return
         iw, ih = self._image.width(), self._image.height()
         if self.slide.fit == "cover":
             base = max(w / iw, h / ih)
