@@ -77,6 +77,7 @@ class FiguresView(SlideView):
         self._slots: list[_Slot] = []
         self._motions: dict[int, _Motion] = {}
         self._last_elapsed = 0.0
+        self._painted: list[str] = []  # the numbers as last painted
 
     def value_of(self, item: FigureItem) -> float | None:
         """The number to show: as written, or the feed's latest value (None: no data yet)."""
@@ -92,6 +93,7 @@ class FiguresView(SlideView):
     def on_show(self) -> None:
         self._motions.clear()  # count up again each time the slide appears
         self._last_elapsed = 0.0
+        self._painted = []
 
     def animating(self, elapsed: float) -> bool:
         if not self.ctx.animations:
@@ -100,7 +102,13 @@ class FiguresView(SlideView):
             return elapsed < self.settle_time()
         return any(m.moving(elapsed) for m in self._motions.values())
 
+    def _texts(self, elapsed: float) -> list[str]:
+        return [format_number(self._shown(k, slot, elapsed), slot.decimals, slot.scale)
+                for k, slot in enumerate(self._slots)]
+
     def moving_rects(self, elapsed: float) -> list[QRectF] | None:
+        if self._slots and self._texts(elapsed) == self._painted:
+            return []  # the numbers read the same as on screen: a frame would change nothing
         rects = []
         for slot in self._slots:
             metrics = QFontMetricsF(font(slot.px, True))
@@ -239,9 +247,8 @@ class FiguresView(SlideView):
     # ------------------------------------------------------------------ moving layer
     def paint_over(self, p: QPainter, elapsed: float) -> None:
         p.setPen(theme.TEXT)
-        for k, slot in enumerate(self._slots):
-            value = self._shown(k, slot, elapsed)
-            text = format_number(value, slot.decimals, slot.scale)
+        self._painted = self._texts(elapsed)
+        for slot, text in zip(self._slots, self._painted, strict=True):
             big = font(slot.px, True)
             p.setFont(big)  # glyphs come from Qt's cache: a frame of count-up stays cheap
             p.drawText(QPointF(slot.right - QFontMetricsF(big).horizontalAdvance(text),
