@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import itertools
 import logging
 
 import numpy as np
 import pytest
 from PySide6.QtCore import QPointF
-from PySide6.QtGui import QColor, QImage
+from PySide6.QtGui import QColor, QImage, QLinearGradient, QPainter
 
 from .render_util import bright, deck_from, render
 
@@ -152,3 +153,25 @@ def test_bad_image_gives_the_placeholder(app, tmp_path, caplog, content):
     assert (box > 60).sum() > 500  # the drawn picture frame and glyph
     text_row = bright(pixels[620:700, 500:1420], 120)
     assert text_row.sum() > 300  # "图片暂不可用 · Image unavailable"
+
+
+def test_a_photo_drifts_smoothly_by_whole_pixels(app, tmp_path):
+    # a horizontal gradient, so any sideways move shows in the pixels
+    image = QImage(2400, 1350, QImage.Format.Format_RGB32)
+    painter = QPainter(image)
+    gradient = QLinearGradient(0, 0, 2400, 0)
+    gradient.setColorAt(0, QColor("black"))
+    gradient.setColorAt(1, QColor("white"))
+    painter.fillRect(0, 0, 2400, 1350, gradient)
+    painter.end()
+    assert image.save(str(tmp_path / "ramp.png"))
+    deck = deck_from(tmp_path, {"title": "t", "slides": [
+        {"type": "photo", "image": "ramp.png", "credit": "示意图", "duration": "8s"}]})
+    stage, _, start = render(deck, elapsed=0.0, animations=True)
+    _, _, later = render(deck, elapsed=6.0, animations=True)
+    assert not np.array_equal(start[:600], later[:600])  # it moved
+    view = stage.view(0)
+    offsets = [view._offset(k / 30) for k in range(8 * 30 + 1)]
+    steps = [max(abs(a[0] - b[0]), abs(a[1] - b[1])) for a, b in itertools.pairwise(offsets)]
+    assert max(steps) <= 2  # at most two pixels between frames at 30 fps: no jumps
+    assert offsets[0] != offsets[-1] and len(set(offsets)) > 100  # a real, gradual drift

@@ -233,7 +233,7 @@ class PhotoSlide(_SlideBase):
     caption: LocalText | None = None
     credit: LocalText = Field(description="photographer or 示意图 (illustration); required")
     fit: Literal["cover", "contain"] = "cover"
-    ken_burns: bool = Field(True, description="slow pan and zoom")
+    ken_burns: bool = Field(True, description="slow drift across the photo (shown 10% larger)")
 
 
 Slide = Annotated[TitleSlide | FiguresSlide | ChartSlide | PhotoSlide, Field(discriminator="type")]
