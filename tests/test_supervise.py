@@ -126,3 +126,39 @@ def test_supervise_ends_when_the_show_exits_cleanly(tmp_path):
     assert done.returncode == 0, done.stderr
     assert "show started" in done.stderr
     assert "the show exited cleanly; the supervisor ends too" in done.stderr
+
+
+def test_real_shows_killed_or_frozen_are_brought_back(tmp_path):
+    """End to end, with real processes: SIGKILL the show, then let one hang its UI thread."""
+    import re
+    import signal
+
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "KIOSK_RUNTIME_DIR": str(tmp_path),
+           "KIOSK_LOG_DIR": str(tmp_path / "log"), "KIOSK_CACHE_DIR": str(tmp_path / "c"),
+           "KIOSK_TEST_FREEZE_AFTER": "4", "KIOSK_SUPERVISE_FROZEN_S": "3"}
+    sup = subprocess.Popen([sys.executable, "-m", "kiosk", "supervise", str(DEMO_DECK),
+                            "--windowed"], cwd=REPO, env=env, stderr=subprocess.PIPE,
+                           text=True)
+    assert sup.stderr is not None
+    seen: list[str] = []
+
+    def next_start() -> int:
+        for line in sup.stderr:
+            seen.append(line)
+            found = re.search(r"show started \(pid (\d+)\)", line)
+            if found:
+                return int(found.group(1))
+        raise AssertionError("".join(seen))
+
+    try:
+        first = next_start()
+        os.kill(first, signal.SIGKILL)  # a crash nothing could catch
+        second = next_start()
+        assert second != first
+        assert "the show exited with code -9; restarting it" in "".join(seen)
+        third = next_start()  # the second one hangs after 4 s and is killed
+        assert third != second
+        assert "stopped updating its status" in "".join(seen)
+    finally:
+        sup.terminate()
+        sup.wait(timeout=30)

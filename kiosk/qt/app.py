@@ -8,6 +8,7 @@ import os
 import signal
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QLockFile, QTimer
@@ -86,6 +87,10 @@ def run(args: argparse.Namespace) -> int:
     # (Python runs the handler at its next bytecode: the deck watcher's 500 ms timer always
     # runs, so that is within half a second even on a still slide without feeds)
     signal.signal(signal.SIGTERM, lambda *_: window.exit_now())
+    freeze = os.environ.get("KIOSK_TEST_FREEZE_AFTER")
+    if freeze:  # test mode for `kiosk supervise`: the UI thread hangs, as a real bug would
+        log.warning("KIOSK_TEST_FREEZE_AFTER=%s: the UI thread will hang (test mode)", freeze)
+        QTimer.singleShot(round(float(freeze) * 1000), lambda: time.sleep(10**9))
     awake = ScreenAwake()
     awake.hold()
     try:
