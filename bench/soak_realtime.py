@@ -141,16 +141,27 @@ def main() -> int:
         ",".join(str(v) for v in s) + "\n" for s in samples), encoding="utf-8")
     plot(samples, args.out / "soak_realtime.png")
     per_minute = args.interval / 60
-    warm = samples[min(len(samples) - 1, round(WARM_UP_MIN / per_minute))]
-    end = samples[-1]
-    print(f"soak_minutes={end[0]:.0f}")
-    print(f"soak_pss_start_mb={samples[0][1]}")
-    print(f"soak_pss_warm_mb={warm[1]}")
-    print(f"soak_pss_end_mb={end[1]}")
-    print(f"soak_pss_max_mb={max(s[1] for s in samples)}")
-    print(f"soak_pss_growth_after_warmup_pct={100 * (end[1] - warm[1]) / warm[1]:.1f}")
-    print(f"soak_threads_warm_end={warm[3]},{end[3]}")
-    print(f"soak_open_files_warm_end={warm[4]},{end[4]}")
+    warm = max(1, round(WARM_UP_MIN / per_minute))
+    window = max(1, round(10 / per_minute))  # ten minutes of samples
+    early = samples[warm:warm + window] or samples
+    late = samples[-window:]
+
+    def mean(rows: list[tuple[float, float, float, int, int]], column: int) -> float:
+        return sum(r[column] for r in rows) / len(rows)
+
+    # Means over ten-minute windows, not single samples: memory follows the slide on screen
+    # (a photo holds a decoded image), and PSS also moves when other processes that share
+    # the Qt libraries start or stop. RSS does not depend on those.
+    print(f"soak_minutes={samples[-1][0]:.0f}")
+    for column, name in ((1, "pss"), (2, "rss")):
+        first, last = mean(early, column), mean(late, column)
+        print(f"soak_{name}_mean_after_warmup_mb={first:.1f}")
+        print(f"soak_{name}_mean_last_10min_mb={last:.1f}")
+        print(f"soak_{name}_growth_pct={100 * (last - first) / first:.1f}")
+        print(f"soak_{name}_min_max_mb={min(s[column] for s in samples)},"
+              f"{max(s[column] for s in samples)}")
+    print(f"soak_threads_first_last={samples[0][3]},{samples[-1][3]}")
+    print(f"soak_open_files_first_last={samples[0][4]},{samples[-1][4]}")
     print(f"wrote {csv} and {args.out / 'soak_realtime.png'}")
     return 0
 

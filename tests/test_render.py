@@ -10,6 +10,7 @@ import pytest
 from PySide6.QtCore import QPointF
 from PySide6.QtGui import QColor, QImage, QLinearGradient, QPainter
 
+from .conftest import as_array
 from .render_util import bright, deck_from, render
 
 SIZES = [(1280, 720), (1920, 1080), (3840, 2160), (1080, 1920)]
@@ -175,3 +176,19 @@ def test_a_photo_drifts_smoothly_by_whole_pixels(app, tmp_path):
     steps = [max(abs(a[0] - b[0]), abs(a[1] - b[1])) for a, b in itertools.pairwise(offsets)]
     assert max(steps) <= 2  # at most two pixels between frames at 30 fps: no jumps
     assert offsets[0] != offsets[-1] and len(set(offsets)) > 100  # a real, gradual drift
+
+
+def test_a_long_deck_shows_its_position_as_text_not_a_thousand_dots(app, tmp_path):
+    slides = [{"type": "title", "title": f"第{i}页"} for i in range(1, 101)]
+    deck = deck_from(tmp_path, {"title": "t", "slides": slides})
+    stage, _, _ = render(deck)
+    image = QImage(1920, 1080, QImage.Format.Format_RGB32)
+    image.fill(QColor("black"))
+    painter = QPainter(image)
+    stage.paint_furniture(painter, 11, 100, 0.0)
+    painter.end()
+    band = as_array(image)[1080 - 80:1080 - 20, :, :3].max(axis=2) > 60
+    columns = np.flatnonzero(band.any(axis=0))
+    assert len(columns) > 0
+    assert columns.min() > 1920 - 400  # a short label at the right ("12 / 100") ...
+    assert columns.max() - columns.min() < 250  # ... not a 780 px row of dots

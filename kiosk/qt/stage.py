@@ -21,7 +21,9 @@ from kiosk.qt import theme
 from kiosk.qt.badges import paint_badges
 from kiosk.qt.slides import make_view
 from kiosk.qt.slides.base import BrokenView, SlideView, ViewContext
+from kiosk.qt.text import draw_text
 
+MAX_DOTS = 40  # more slides than this: the position as text instead of dots
 CACHE_VIEWS = 3  # current, next and previous: each holds a frame-sized layer (8 MB at 1080p)
 
 
@@ -195,6 +197,12 @@ class Stage:
 
     def _paint_dots(self, p: QPainter, position: int, count: int, w: float, h: float) -> None:
         if count < 2:
+            return
+        if count > MAX_DOTS:  # a thousand dots say nothing and cost 6 ms a frame: "12 / 1000"
+            draw_text(p, QRectF(w - theme.MARGIN - 400, h - theme.MARGIN * 0.55 - 18, 400, 36),
+                      f"{position + 1} / {count}", 24, theme.MUTED,
+                      align=Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+                      max_lines=1)
             return
         gap = 26 if count <= 30 else max(6.0, 780 / count)
         radius = min(6.0, gap / 3)
