@@ -33,14 +33,9 @@ from kiosk.qt.app import make_app
 from kiosk.qt.window import ShowWindow
 from kiosk.resources import demo_deck
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-class Clock:
-    def __init__(self, now: float = 0.0) -> None:
-        self.now = now
-
-    def __call__(self) -> float:
-        return self.now
-
+from benchlib import Clock
 
 PAINTS: list[float] = []
 

@@ -24,15 +24,11 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from frames import Clock, frame, stats, timed_paints
+from benchlib import Clock, memory_mb
+from frames import frame, stats, timed_paints
 
 from kiosk.core import load_deck
 from kiosk.resources import asset
-
-
-def pss_mb() -> float:
-    with open("/proc/self/smaps_rollup") as rollup:
-        return next(int(line.split()[1]) for line in rollup if line.startswith("Pss:")) / 1024
 
 
 def make_deck(folder: Path, count: int, feeds: int) -> Path:
@@ -77,7 +73,7 @@ def main() -> int:
         result = load_deck(path)
         times.append(time.perf_counter() - start)
     assert result.ok and result.deck is not None, result.problems[:3]
-    pss_loaded = pss_mb()
+    pss_loaded = memory_mb(os.getpid())
 
     from kiosk.memory import tune_malloc
     from kiosk.qt.app import make_app
@@ -93,7 +89,7 @@ def main() -> int:
     window.show()
     app.processEvents()
     window._preload()
-    pss_shown = pss_mb()
+    pss_shown = memory_mb(os.getpid())
     transition_frames: list[float] = []
     changes, last = 0, window.index
     while changes < args.play:
@@ -105,7 +101,7 @@ def main() -> int:
             transition_frames.append(spent)
         if window.index != last:
             changes, last = changes + 1, window.index
-    pss_played = pss_mb()
+    pss_played = memory_mb(os.getpid())
     show.stop()
     p50, p95, worst = stats(transition_frames)
     load_ms = statistics.median(times) * 1000

@@ -26,6 +26,10 @@ from kiosk.core import load_deck
 from kiosk.qt.app import make_app
 from kiosk.qt.controller import Show
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from benchlib import Clock, memory_mb
+
 DECK = {
     "title": "soak",
     "sources": {
@@ -44,20 +48,6 @@ DECK = {
 }
 
 
-class Clock:
-    def __init__(self, now: float) -> None:
-        self.now = now
-
-    def __call__(self) -> float:
-        return self.now
-
-
-def rss_mb() -> float:
-    with open("/proc/self/statm") as statm:
-        pages = int(statm.read().split()[1])
-    return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
-
-
 def snapshot(show: Show) -> dict[str, float]:
     chart = show.window.stage._views.get(1)
     items = len(chart._widget.getPlotItem().items) if chart and chart._widget else -1
@@ -66,7 +56,8 @@ def snapshot(show: Show) -> dict[str, float]:
             "active_qtimers": sum(t.isActive() for t in timers),
             "threads": threading.active_count(),
             "points": max(len(f.points) for f in show.hub.feeds.values()),
-            "views": len(show.window.stage._views), "rss_mb": round(rss_mb(), 1)}
+            "views": len(show.window.stage._views),
+            "rss_mb": round(memory_mb(os.getpid(), "Rss"), 1)}
 
 
 def run_soak(minutes: float, report=print) -> list[dict[str, float]]:

@@ -36,6 +36,10 @@ from kiosk.qt.app import make_app
 from kiosk.qt.controller import Show
 from kiosk.resources import asset
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from benchlib import Clock, memory_mb
+
 TICK = 0.1  # simulated seconds per step: each feed is due every step
 FEEDS = ("a", "b", "c")
 
@@ -62,25 +66,6 @@ def deck(title: str, folder: Path) -> dict:
     }
 
 
-class Clock:
-    def __init__(self, now: float) -> None:
-        self.now = now
-
-    def __call__(self) -> float:
-        return self.now
-
-
-def memory_mb() -> tuple[float, float]:
-    """(PSS, RSS) of this process in MB."""
-    values = {}
-    with open("/proc/self/smaps_rollup") as rollup:
-        for line in rollup:
-            parts = line.split()
-            if parts[0] in ("Pss:", "Rss:"):
-                values[parts[0]] = int(parts[1]) / 1024
-    return round(values["Pss:"], 1), round(values["Rss:"], 1)
-
-
 def counts(show: Show) -> dict[str, float]:
     gc.collect()
     window = show.window
@@ -90,7 +75,7 @@ def counts(show: Show) -> dict[str, float]:
                      if getattr(v, "_widget", None) is not None)
     with open("/proc/self/status") as status:
         os_threads = next(int(line.split()[1]) for line in status if line.startswith("Threads:"))
-    pss, rss = memory_mb()
+    pss, rss = round(memory_mb(os.getpid()), 1), round(memory_mb(os.getpid(), "Rss"), 1)
     return {"pss_mb": pss, "rss_mb": rss, "qobjects": len(tree),
             "qobject_wrappers": wrappers,
             "qtimers": len(show.findChildren(QTimer) + window.findChildren(QTimer)),

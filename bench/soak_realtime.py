@@ -23,21 +23,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from steady import family, live_demo_deck, pss_mb, start_xvfb
+from benchlib import memory_mb, start_xvfb
+from steady import live_demo_deck
 
 WARM_UP_MIN = 5
-
-
-def rss_mb(pid: int) -> float:
-    total = 0
-    for member in family(pid):
-        try:
-            for line in Path(f"/proc/{member}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    total += int(line.split()[1])
-        except OSError:
-            pass
-    return total / 1024
 
 
 def threads_and_files(pid: int) -> tuple[int, int]:
@@ -123,8 +112,8 @@ def main() -> int:
                     sys.exit(f"the show exited after {n} samples ({show.returncode})")
                 minute = (time.monotonic() - started) / 60
                 threads, files = threads_and_files(show.pid)
-                sample = (round(minute, 2), round(pss_mb(show.pid), 1),
-                          round(rss_mb(show.pid), 1), threads, files)
+                sample = (round(minute, 2), round(memory_mb(show.pid), 1),
+                          round(memory_mb(show.pid, "Rss"), 1), threads, files)
                 samples.append(sample)
                 print(f"minute {minute:5.1f}: pss {sample[1]} MB, rss {sample[2]} MB, "
                       f"threads {threads}, files {files}", flush=True)

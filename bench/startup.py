@@ -26,19 +26,13 @@ from pathlib import Path
 
 import numpy as np
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from benchlib import start_xvfb
+
 ROOT = Path(__file__).resolve().parent.parent
 W, H = 1920, 1080
 STEP = 4  # compare every 4th pixel: the grab, not the comparison, should dominate a poll
-
-
-def start_xvfb() -> tuple[subprocess.Popen[str], str]:
-    server = subprocess.Popen(["Xvfb", "-displayfd", "1", "-screen", "0", f"{W}x{H}x24",
-                               "-nolisten", "tcp"], stdout=subprocess.PIPE, text=True)
-    assert server.stdout is not None
-    number = server.stdout.readline().strip()
-    if not number.isdigit():
-        sys.exit("Xvfb did not start (apt-get install xvfb)")
-    return server, f":{number}"
 
 
 def as_rgb(image) -> np.ndarray:  # type: ignore[no-untyped-def]

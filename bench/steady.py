@@ -25,44 +25,12 @@ from pathlib import Path
 
 import yaml
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from benchlib import family, memory_mb, start_xvfb
+
 ROOT = Path(__file__).resolve().parent.parent
 TICKS = os.sysconf("SC_CLK_TCK")
-
-
-def start_xvfb() -> tuple[subprocess.Popen[str], str]:
-    server = subprocess.Popen(["Xvfb", "-displayfd", "1", "-screen", "0", "1920x1080x24",
-                               "-nolisten", "tcp"], stdout=subprocess.PIPE, text=True)
-    assert server.stdout is not None
-    number = server.stdout.readline().strip()
-    if not number.isdigit():
-        sys.exit("Xvfb did not start (apt-get install xvfb)")
-    return server, f":{number}"
-
-
-def family(pid: int) -> list[int]:
-    """pid and all its descendants."""
-    found, queue = [], [pid]
-    while queue:
-        current = queue.pop()
-        found.append(current)
-        try:
-            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
-        except OSError:
-            children = []
-        queue.extend(int(c) for c in children)
-    return found
-
-
-def pss_mb(pid: int) -> float:
-    total = 0
-    for member in family(pid):
-        try:
-            for line in Path(f"/proc/{member}/smaps_rollup").read_text().splitlines():
-                if line.startswith("Pss:"):
-                    total += int(line.split()[1])
-        except OSError:
-            pass
-    return total / 1024
 
 
 def cpu_seconds(pid: int) -> float:
@@ -112,11 +80,11 @@ def run_show(command: list[str], env: dict[str, str], phases: list[tuple[str, fl
             if show.poll() is not None:
                 sys.exit(f"the show exited early ({show.returncode}): {command}")
             if kind == "wait":
-                results["pss_mb"] = pss_mb(show.pid)
+                results["pss_mb"] = memory_mb(show.pid)
             else:
                 used = cpu_seconds(show.pid) - start_cpu
                 results[kind] = 100 * used / (time.monotonic() - start)
-        results["pss_end_mb"] = pss_mb(show.pid)
+        results["pss_end_mb"] = memory_mb(show.pid)
     finally:
         show.terminate()
         show.wait(timeout=30)
