@@ -87,6 +87,8 @@ def main() -> int:
         from PySide6.QtGui import QGuiApplication
 
         _app = QGuiApplication(sys.argv[:1])
+        # bytecode as `make demo` leaves it (an editable install compiles nothing itself)
+        subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "kiosk")], check=True)
         expected = reference(work)
         env = {k: v for k, v in os.environ.items() if k != "QT_QPA_PLATFORM"}
         env.update(KIOSK_LOG_DIR=str(work / "log"), KIOSK_CACHE_DIR=str(work / "cache"),

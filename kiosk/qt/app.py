@@ -92,7 +92,8 @@ def run(args: argparse.Namespace) -> int:
         log.warning("KIOSK_TEST_FREEZE_AFTER=%s: the UI thread will hang (test mode)", freeze)
         QTimer.singleShot(round(float(freeze) * 1000), lambda: time.sleep(10**9))
     awake = ScreenAwake()
-    awake.hold()
+    # xset and D-Bus calls are not needed for the first frame: keep them off its path
+    QTimer.singleShot(1000, awake.hold)
     try:
         code = app.exec()
     finally:
