@@ -38,6 +38,7 @@ class Stage:
         self._views: OrderedDict[int, SlideView] = OrderedDict()
         self._pool: ThreadPoolExecutor | None = None
         self.broken: set[int] = set()  # slides whose view raised: shown as a placeholder
+        self._transform: tuple[tuple[int, int, int, float], QTransform] | None = None
         self.size = QSize()
         self.resize(size)
 
@@ -62,6 +63,12 @@ class Stage:
 
     def transform(self) -> QTransform:
         """Design canvas -> device pixels (rotation, centring, scale)."""
+        key = (self.size.width(), self.size.height(), self.rotate, self.scale)
+        if self._transform is None or self._transform[0] != key:
+            self._transform = (key, self._make_transform())
+        return QTransform(self._transform[1])
+
+    def _make_transform(self) -> QTransform:
         t = QTransform()
         w, h = self.size.width(), self.size.height()
         if self.rotate == 90:

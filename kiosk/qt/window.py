@@ -34,9 +34,11 @@ from kiosk.qt.stage import Stage
 from kiosk.qt.transitions import compose
 
 log = logging.getLogger(__name__)
-FRAME_MS = 16  # transitions, drags, controls: 60 fps
-AMBIENT_MS = 33  # a slide's own slow motion (count-up, Ken Burns, live glides): 30 fps
-FURNITURE_MS = 50  # the time bar on a still slide: at most 20 steps a second ...
+FRAME_MS = 16  # slide transitions, drags, controls: 60 fps
+# a slide's own slow motion (count-up, Ken Burns, live glides) and cross-fades: 30 fps. A fade
+# moves nothing across the screen, so 30 steps a second look as smooth and cost half
+AMBIENT_MS = 33
+FURNITURE_MS = 67  # the time bar on a still slide: at most 15 steps a second ...
 BAR_STEPS = 320  # ... each 1/320 of its length (6 px at 1080p, its height), at least 1 a second
 CURSOR_HIDE_MS = 3000
 
@@ -247,10 +249,13 @@ class ShowWindow(QWidget):
         self._update_frame_timer()
 
     def _update_frame_timer(self) -> None:
-        fast = self._transition is not None or self.interaction.busy(self.clock())
+        busy = self.interaction.busy(self.clock())
+        fast = self._transition is not None or busy
         ambient = not fast and self.stage.view(self.index).animating(self.elapsed())
         moving = fast or ambient
-        interval = FRAME_MS if fast else AMBIENT_MS if ambient else self._bar_interval()
+        fading = not busy and self._transition is not None and self._transition.kind == "fade"
+        interval = (AMBIENT_MS if ambient or fading else FRAME_MS if fast
+                    else self._bar_interval())
         self._frame_mode = "fast" if fast else "ambient" if ambient else "bar"
         if not moving and self._prepared_for != self.index and self.frames_painted:
             self._prepared_for = self.index
