@@ -37,3 +37,74 @@ def test_a_frame_sized_buffer_gets_its_own_mapping_so_freeing_it_returns_it():
     # mostly stays with the process. That is the difference tune_malloc makes.
     assert where("tuned") == "own mapping"
     assert where("default") == "heap"
+
+
+# ---------------------------------------------------------------- the show's image buffers
+def _settle(window, clock, seconds):
+    from PySide6.QtCore import QCoreApplication
+
+    clock.advance(seconds)
+    window.poll()
+    QCoreApplication.processEvents()  # the still slide's "prepare the next one" step
+    window.repaint()
+    QCoreApplication.processEvents()
+
+
+def test_the_slide_left_behind_gives_back_its_buffers_and_a_swipe_back_still_shows_it(
+        qtbot, app, tmp_path):
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    from .render_util import deck_from
+    from .test_render import solid_png
+    from .test_window import centre, make_window
+
+    solid_png(tmp_path / "red.png", "#ff0000")
+    solid_png(tmp_path / "blue.png", "#0000ff")
+    photo = {"type": "photo", "credit": "示意图", "ken_burns": False, "duration": "5s"}
+    deck = deck_from(tmp_path, {
+        "title": "t", "progress": False,
+        "defaults": {"transition": {"type": "fade", "duration": "1s"}},
+        "slides": [{**photo, "image": "red.png"}, {**photo, "image": "blue.png"},
+                   {"type": "title", "title": "三"}]})
+    window, clock = make_window(qtbot, deck)
+    frame = window.width() * window.height() * 4
+    _settle(window, clock, 1)
+    _settle(window, clock, 4)  # on to the blue photo
+    _settle(window, clock, 1.5)  # its fade is over; the title is prepared next
+    assert window.index == 1 and not window.in_transition
+    held = window.stage.held_bytes()
+    assert held[0] == 0  # the red photo: neither its decoded image nor its layer is kept
+    assert held[1] > 0 and held[2] > 0  # on screen, and next
+    # the photo on screen holds its decoded image and a layer only as tall as its caption
+    # band; the title's layer is one frame
+    assert held[1] < frame * 1.3 + frame * 0.35
+    assert held[2] <= frame
+    QTest.keyClick(window, Qt.Key.Key_Left)  # back to the red photo: decoded again
+    _settle(window, clock, 1.5)
+    assert window.index == 0
+    r, g, b = centre(window)
+    assert r > 200 and b < 40
+    window.stop()
+
+
+def test_a_deck_without_charts_never_loads_the_chart_library(qtbot, app, tmp_path):
+    from .render_util import deck_from
+    from .test_window import make_window
+
+    deck = deck_from(tmp_path, {"title": "t", "slides": [
+        {"type": "title", "title": "一"}, {"type": "title", "title": "二"}]})
+    window, clock = make_window(qtbot, deck)
+    for _ in range(3):
+        _settle(window, clock, 0.5)
+    assert window.frames_painted > 1 and not window.charts_wanted
+    chart = {"type": "chart", "title": "c", "chart": "bar",
+             "series": [{"name": "s", "data": [["a", 1]]}]}
+    deck2 = deck_from(tmp_path, {"title": "t", "slides": [{"type": "title", "title": "一"},
+                                                          chart]})
+    window2, clock2 = make_window(qtbot, deck2)
+    for _ in range(3):
+        _settle(window2, clock2, 0.5)
+    assert window2.charts_wanted
+    window.stop()
+    window2.stop()

@@ -98,6 +98,9 @@ class Interaction:
         point = self.canvas_point(pos)
         self.track.add(now, point.x(), point.y())
         self.long_press.start(round(LONG_PRESS_S * 1000) + 20)
+        if not (self.overview or self.pinpad or self.w.standby):
+            # a swipe back needs the previous slide, whose buffers were freed: decode now
+            self.w.stage.warm(self._neighbour_index(-1))
         self.w.schedule()
 
     def move(self, pos: QPointF) -> None:

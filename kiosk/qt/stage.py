@@ -105,6 +105,24 @@ class Stage:
         if current is not None:
             self._views.move_to_end(current)  # the slide on screen stays most recent
 
+    def warm(self, index: int) -> None:
+        """Start the off-thread part of preparing slide ``index`` (a swipe may bring it)."""
+        current = next(reversed(self._views), None)
+        self.view(index).warm()
+        if current is not None:
+            self._views.move_to_end(current)
+
+    def held_bytes(self) -> dict[int, int]:
+        """Image bytes each cached view holds, by slide index (tests and benchmarks)."""
+        return {index: view.buffer_bytes() for index, view in self._views.items()}
+
+    def trim(self, keep: set[int]) -> None:
+        """Free the frame-sized buffers of cached views other than ``keep`` (the slide on
+        screen and the next one). The previous slide keeps its view, not its 8-18 MB."""
+        for index, view in self._views.items():
+            if index not in keep:
+                view.release()
+
     def view(self, index: int) -> SlideView:
         view = self._views.get(index)
         if view is None:

@@ -83,13 +83,12 @@ class ShowWindow(QWidget):
         self._settled_at = now
         self._shown_index = self.player.index  # the slide on screen (player may be ahead)
         self._transition: _Transition | None = None
-        self._charts_ready = False
+        self.charts_wanted = False  # pyqtgraph is (to be) imported: the deck has charts
         self._bar_painted: tuple[int, float] | None = None  # (slide, fraction) on screen
         self._bar_growth: tuple[float, float] | None = None  # sliver asked to be painted
         self._bar_drawn: float | None = None  # what the last full-path paint drew
         self._frame_mode = "bar"  # what the frame timer repaints: "fast", "ambient", "bar"
         self._prepared_for: int | None = None  # slide whose successor is already prepared
-        self._next_frame: tuple[int, QImage] | None = None  # successor's first frame
         self.frames_painted = 0
 
         self._deadline = QTimer(self)
@@ -172,7 +171,6 @@ class ShowWindow(QWidget):
     def toggle_language(self) -> None:
         lang = "en" if self.stage.lang == "zh" else "zh"
         self.stage.set_language(lang)
-        self._next_frame = None
         self._prepared_for = None
         log.info("language switched to %s", lang)
         self._prepare_view(self.index)
@@ -212,9 +210,6 @@ class ShowWindow(QWidget):
         old_index = self._shown_index
         old_elapsed = self.elapsed()
         self._shown_index = change.index
-        ready = self._next_frame
-        if old_index != change.index:
-            self._next_frame = None  # it was the successor of the slide we are leaving
         self._prepare_view(change.index)  # slow work here, never inside a paint
         spec = self.deck.transition_of(self.deck.slides[change.index])
         if kind is not None:  # a swipe: the slides move like the finger did
@@ -226,8 +221,8 @@ class ShowWindow(QWidget):
         else:
             old = self._transition.new if self._transition else self.stage.render(
                 old_index, old_elapsed)
-            new = ready[1] if ready and ready[0] == change.index else self.stage.render(
-                change.index, 0.0)
+            # the view is prepared (its layer rendered ahead): this is a copy, a few ms
+            new = self.stage.render(change.index, 0.0)
             # a swipe continues from where the finger let go
             done = min(0.9, already / max(1, self.width())) * spec.duration
             self._transition = _Transition(old, new, spec.type, now - done, spec.duration,
@@ -289,7 +284,6 @@ class ShowWindow(QWidget):
     def resizeEvent(self, event: object) -> None:
         self.stage.resize(QSize(max(1, self.width()), max(1, self.height())))
         self._transition = None
-        self._next_frame = None
         self._prepared_for = None
 
     def paintEvent(self, event: QPaintEvent) -> None:
@@ -304,7 +298,6 @@ class ShowWindow(QWidget):
             log.exception("painting slide %d failed; it shows a placeholder from now on",
                           self.index)
             self.stage.mark_broken(self.index)
-            self._next_frame = None
             p.fillRect(self.rect(), Qt.GlobalColor.black)
             QTimer.singleShot(0, self.update)
         finally:
@@ -312,9 +305,11 @@ class ShowWindow(QWidget):
         self.frames_painted += 1
         if self.frames_painted == 1:
             log.info("first frame painted at %dx%d", self.width(), self.height())
-        if not self._charts_ready and self._transition is None and self.frames_painted > 1:
-            # after the first frame, while nothing moves: import pyqtgraph (~0.6 s) now
-            self._charts_ready = True
+        if (not self.charts_wanted and self._transition is None and self.frames_painted > 1
+                and any(s.type == "chart" for s in self.deck.slides)):
+            # after the first frame, while nothing moves: import pyqtgraph (~0.6 s, ~40 MB)
+            # now, if the deck has charts at all
+            self.charts_wanted = True
             QTimer.singleShot(800, self._preload)
 
     def _update_moving_parts(self) -> None:
@@ -390,10 +385,10 @@ class ShowWindow(QWidget):
             return
         upcoming = self.player.upcoming()
         if self.deck.slides[upcoming].type == "chart":
-            self._charts_ready = True
+            self.charts_wanted = True
+        # decode and render its layer now: its first frame is then a copy (no 8 MB frame kept)
         self.stage.prefetch(upcoming)
-        if self.animations:  # its first frame, so the transition starts without a hitch
-            self._next_frame = (upcoming, self.stage.render(upcoming, 0.0))
+        self.stage.trim({self.index, upcoming})
 
     def _paint(self, p: QPainter) -> None:
         now = self.clock()
@@ -460,7 +455,6 @@ class ShowWindow(QWidget):
         self.stage = Stage(deck, QSize(max(1, self.width()), max(1, self.height())),
                            self.rotate, animations=self.animations, feeds=feeds)
         self._transition = None
-        self._next_frame = None
         self._prepared_for = None
         self._shown_index = self.player.index
         self._settled_at = now

@@ -11,7 +11,7 @@ from __future__ import annotations
 from concurrent.futures import Executor
 from dataclasses import dataclass
 
-from PySide6.QtCore import QPointF, QRectF, QSize, QSizeF, Qt
+from PySide6.QtCore import QPointF, QRect, QRectF, QSizeF, Qt
 from PySide6.QtGui import (
     QColor,
     QImage,
@@ -73,7 +73,7 @@ class SlideView:
     def __init__(self, slide: AnySlide, ctx: ViewContext) -> None:
         self.slide = slide
         self.ctx = ctx
-        self._layer: QImage | None = None
+        self._layer: tuple[QImage, QRect] | None = None  # image, device pixels it covers
         self.layer_builds = 0  # how often the static layer was rendered (tests, benchmarks)
 
     # ------------------------------------------------------------------ contract
@@ -118,6 +118,10 @@ class SlideView:
         """Do the slow work now (decode, lay out, render the static layer), not mid-frame."""
         self._static_layer()
 
+    def warm(self) -> None:
+        """A finger is down and may swipe here: start slow work that runs off the UI thread
+        (decoding), without blocking. ``prepare`` finishes the job."""
+
     def on_show(self) -> None:
         """The slide is about to appear: restart its entry animations, catch up on data."""
 
@@ -128,26 +132,48 @@ class SlideView:
         """The static content changed (new data, language): re-render it on next paint."""
         self._layer = None
 
-    def dispose(self) -> None:
-        """Free the layer and anything else the view holds (pixmaps, plot items)."""
+    def release(self) -> None:
+        """Off screen and not next: free the frame-sized buffers, keep the view (it renders
+        them again when needed)."""
         self._layer = None
 
+    def dispose(self) -> None:
+        """Free the layer and anything else the view holds (pixmaps, plot items)."""
+        self.release()
+
+    def buffer_bytes(self) -> int:
+        """Bytes of image buffers the view holds now (tests and benchmarks)."""
+        return self._layer[0].sizeInBytes() if self._layer is not None else 0
+
     # ------------------------------------------------------------------ static layer
-    def _static_layer(self) -> QImage:
+    def _layer_box(self) -> QRect:
+        """Device pixels the static layer covers: all of the slide, or its ``layer_rect``."""
         c, s = self.ctx.canvas, self.ctx.scale
-        size = QSize(max(1, round(c.width() * s)), max(1, round(c.height() * s)))
-        if self._layer is None or self._layer.size() != size:
-            layer = QImage(size, QImage.Format.Format_ARGB32_Premultiplied)
+        full = QRect(0, 0, max(1, round(c.width() * s)), max(1, round(c.height() * s)))
+        part = self.layer_rect()
+        if part is None:
+            return full
+        box = QRectF(part.left() * s, part.top() * s, part.width() * s,
+                     part.height() * s).toAlignedRect().intersected(full)
+        return box if not box.isEmpty() else QRect(0, 0, 1, 1)
+
+    def _static_layer(self) -> tuple[QImage, QRect]:
+        box = self._layer_box()
+        if self._layer is None or self._layer[1] != box:
+            c = self.ctx.canvas
+            layer = QImage(box.size(), QImage.Format.Format_ARGB32_Premultiplied)
             layer.fill(Qt.GlobalColor.transparent)
             painter = QPainter(layer)
             try:  # an active painter on a freed image would crash Qt: always end it
                 painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
                 painter.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
-                painter.scale(size.width() / c.width(), size.height() / c.height())
+                painter.translate(-box.left(), -box.top())
+                painter.scale(round(c.width() * self.ctx.scale) / c.width(),
+                              round(c.height() * self.ctx.scale) / c.height())
                 self.paint_static(painter)
             finally:
                 painter.end()
-            self._layer = layer
+            self._layer = (layer, box)
             self.layer_builds += 1
         return self._layer
 
@@ -157,30 +183,27 @@ class SlideView:
 
     def layer_rect(self) -> QRectF | None:
         """Canvas part of the static layer that holds anything (None: all of it). A photo's
-        layer is only its caption band: blending the transparent rest is wasted work."""
+        layer is only its caption band: a full-frame layer would be 8 MB of mostly
+        transparent pixels, and blending them wasted work."""
         return None
 
     def _paint_layer(self, p: QPainter) -> None:
-        layer = self._static_layer()
+        layer, box = self._static_layer()
         if self.layer_is_opaque():  # copy, don't blend: a 1080p blit drops from ~7 ms to ~1
             p.setCompositionMode(QPainter.CompositionMode.CompositionMode_Source)
-        part = self.layer_rect() or QRectF(0, 0, self.ctx.canvas.width(),
-                                           self.ctx.canvas.height())
-        s = self.ctx.scale
-        source = QRectF(part.left() * s, part.top() * s, part.width() * s,
-                        part.height() * s).toAlignedRect().intersected(layer.rect())
         transform = p.worldTransform()
         if transform.type().value <= QTransform.TransformationType.TxScale.value:
             # same size in device pixels: an unscaled blit, the cheapest draw there is
             corner = transform.map(QPointF(0, 0))
             p.save()
             p.resetTransform()
-            p.drawImage(QPointF(round(corner.x()) + source.left(),
-                                round(corner.y()) + source.top()), layer, QRectF(source))
+            p.drawImage(QPointF(round(corner.x()) + box.left(), round(corner.y()) + box.top()),
+                        layer)
             p.restore()
         else:  # rotated screens
-            p.drawImage(QRectF(source.left() / s, source.top() / s, source.width() / s,
-                               source.height() / s), layer, QRectF(source))
+            s = self.ctx.scale
+            p.drawImage(QRectF(box.left() / s, box.top() / s, box.width() / s,
+                               box.height() / s), layer)
         p.setCompositionMode(QPainter.CompositionMode.CompositionMode_SourceOver)
 
     # ------------------------------------------------------------------ shared parts

@@ -280,9 +280,17 @@ class ChartView(SlideView):
         self._image = image
         self.renders += 1
 
+    def release(self) -> None:
+        """The plot image goes; the plot widget and its items stay (cheap to re-render)."""
+        super().release()
+        self._image = None
+
+    def buffer_bytes(self) -> int:
+        image = self._image.sizeInBytes() if self._image is not None else 0
+        return super().buffer_bytes() + image
+
     def dispose(self) -> None:
         super().dispose()
-        self._image = None
         if self._widget is not None:
             self._widget.getPlotItem().clear()
             self._widget.deleteLater()

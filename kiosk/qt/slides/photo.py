@@ -95,11 +95,15 @@ class PhotoView(SlideView):
         c = self.ctx.canvas
         return QSize(round(c.width() * self.ctx.scale), round(c.height() * self.ctx.scale))
 
-    def prepare(self) -> None:
-        """Start decoding off the UI thread, then lay out the caption band."""
+    def warm(self) -> None:
+        """Start decoding off the UI thread (the caption band waits for ``prepare``)."""
         if not self._loaded and self._decoding is None and self.ctx.background is not None:
             self._decoding = self.ctx.background.submit(
                 decode, self.slide.image, self._target(), self.slide.fit, exact=self._drifts)
+
+    def prepare(self) -> None:
+        """Start decoding off the UI thread, then lay out the caption band."""
+        self.warm()
         super().prepare()
 
     def _load(self) -> None:
@@ -118,13 +122,19 @@ class PhotoView(SlideView):
         self._load()
         return self._image is None
 
-    def dispose(self) -> None:
-        super().dispose()
+    def release(self) -> None:
+        """The decoded photo (10 MB at 1080p) goes too: it is decoded again off the UI
+        thread when the slide is prefetched."""
+        super().release()
         if self._decoding is not None:
             self._decoding.cancel()
             self._decoding = None
         self._image = None
         self._loaded = False
+
+    def buffer_bytes(self) -> int:
+        image = self._image.sizeInBytes() if self._image is not None else 0
+        return super().buffer_bytes() + image
 
     def settle_time(self) -> float:
         return self.ctx.deck.duration_of(self.slide)
