@@ -228,6 +228,8 @@ class ShowWindow(QWidget):
             self._transition = _Transition(old, new, spec.type, now - done, spec.duration,
                                            change.direction)
             self._settled_at = now - done + spec.duration
+        # the slide left behind lives on as a frame of the transition: free its buffers now
+        self.stage.trim({change.index, self.player.upcoming()})
         self.update()
 
     # ------------------------------------------------------------------ timers
