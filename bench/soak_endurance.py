@@ -122,7 +122,8 @@ def main() -> int:
     seen_version = {name: 0 for name in FEEDS}
     garbage_left = {name: 0 for name in FEEDS}
     next_failure = {name: 1000 for name in FEEDS}
-    failures = reloads = changes = frames = 0
+    failing = {name: False for name in FEEDS}
+    failures = recoveries = reloads = changes = frames = 0
     last_index = show.window.index
     reload_every = max(1, updates_goal // max(1, reloads_goal) // len(FEEDS))
     samples: dict[str, dict[str, float]] = {}
@@ -147,14 +148,20 @@ def main() -> int:
         show.hub.wait_idle(timeout=10)
         show.tick_feeds()  # applies them, updates the views
         for name in FEEDS:
-            version = show.hub.feeds[name].version
+            feed = show.hub.feeds[name]
+            if feed.error is not None and not failing[name]:
+                failing[name] = True
+                failures += 1
+            elif feed.error is None and failing[name]:
+                failing[name] = False
+                recoveries += 1
+            version = feed.version
             if version != seen_version[name]:
                 updates[name] += version - seen_version[name]
                 seen_version[name] = version
                 if updates[name] >= next_failure[name]:
                     next_failure[name] += 1000
                     garbage_left[name] = 20
-                    failures += 1
         show.window.poll()
         if show.window.index != last_index:
             changes += 1
@@ -184,6 +191,7 @@ def main() -> int:
             sample = counts(show)
             print(f"{100 * total / updates_goal:3.0f}% {time.perf_counter() - started:6.0f}s: "
                   f"changes {changes}, reloads {reloads}, failures {failures}, "
+                  f"recoveries {recoveries}, "
                   + ", ".join(f"{k} {v}" for k, v in sample.items()), flush=True)
     samples["end"] = counts(show)
     seconds = time.perf_counter() - started
@@ -192,6 +200,7 @@ def main() -> int:
     print(f"endurance_slide_changes={changes}")
     print(f"endurance_feed_updates={sum(updates.values())}")
     print(f"endurance_feed_failures={failures}")
+    print(f"endurance_feed_recoveries={recoveries}")
     print(f"endurance_hot_reloads={reloads}")
     print(f"endurance_frames_painted={frames}")
     print(f"endurance_simulated_hours={clock.now / 3600:.1f}")

@@ -83,7 +83,7 @@ def test_the_slide_left_behind_gives_back_its_buffers_and_a_swipe_back_still_sho
     QTest.keyClick(window, Qt.Key.Key_Left)  # back to the red photo: decoded again
     _settle(window, clock, 1.5)
     assert window.index == 0
-    r, g, b = centre(window)
+    r, _, b = centre(window)
     assert r > 200 and b < 40
     window.stop()
 

@@ -24,7 +24,7 @@ from kiosk.qt.slides.base import BrokenView, SlideView, ViewContext
 from kiosk.qt.text import draw_text
 
 MAX_DOTS = 40  # more slides than this: the position as text instead of dots
-CACHE_VIEWS = 3  # current, next and previous: each holds a frame-sized layer (8 MB at 1080p)
+CACHE_VIEWS = 5  # views kept; only the current and the next hold frame buffers (see trim)
 
 
 class Stage:
