@@ -298,3 +298,27 @@ def test_editing_an_included_file_reloads_the_show(qtbot, app, tmp_path):
     show.wait_reload()
     assert [s.title.get() for s in show.deck.slides] == ["一", "二"]
     show.stop()
+
+
+def test_a_young_live_chart_labels_its_time_axis_in_clock_time(qtbot, app, tmp_path):
+    """Two points a second apart: the axis still reads 06:40:30, never "43.500"."""
+    deck = tmp_path / "deck.yaml"
+    deck.write_text(yaml.safe_dump({"title": "t", "sources": {"sim": {
+        "kind": "sim", "refresh": "1s", "start": 50, "step": 1}}, "slides": [
+        {"type": "chart", "title": "实时", "series": [{"name": "模拟", "source": "sim"}]}]},
+        allow_unicode=True), encoding="utf-8")
+    show = start_show(qtbot, deck, tmp_path)
+    for _ in range(2):
+        show.window.clock.advance(1)
+        show.wall.advance(1)
+        pump(show)
+    view = show.window.stage.view(0)
+    view.prepare()
+    assert len(view._items[0].getData()[0]) >= 2
+    plot = view._widget.getPlotItem()
+    low, high = plot.viewRange()[0]
+    axis = plot.getAxis("bottom")
+    labels = [text for spacing, values in axis.tickValues(low, high, 1600)
+              for text in axis.tickStrings(values, 1, spacing)]
+    assert labels and all(":" in t and "." not in t for t in labels), labels
+    show.stop()

@@ -13,8 +13,8 @@ from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QCoreApplication, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QImage, QPainter
+from PySide6.QtCore import QCoreApplication, QEvent, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QImage, QPainter, QResizeEvent
 
 from kiosk.core.deck import ChartSlide, Series
 from kiosk.qt import theme
@@ -34,6 +34,9 @@ def _fmt(value: float, decimals: int | None = None) -> str:
     if decimals is not None:
         return f"{value:.{decimals}f}"
     return f"{value:.2f}".rstrip("0").rstrip(".")
+
+
+LIVE_MIN_SPAN_S = 60.0  # a live chart's time axis spans a minute at least
 
 
 class ChartView(SlideView):
@@ -89,7 +92,9 @@ class ChartView(SlideView):
         widget = pg.PlotWidget(background=None, axisItems=axes)
         widget.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen, True)
         widget.setFrameShape(widget.Shape.NoFrame)
-        widget.show()  # never on screen; lets Qt lay the plot out at the size we render
+        # never shown: a shown widget, even off screen, gets a backing store of its own (5 MB
+        # of X shared memory at 1080p) and repaints into it after every change, for nobody.
+        # _render lays the hidden widget out at the size it renders.
         plot = widget.getPlotItem()
         plot.hideButtons()
         plot.setMenuEnabled(False)
@@ -233,8 +238,11 @@ class ChartView(SlideView):
                     len(set(xs)) <= 12):
                 bottom.setTicks([[(x, _fmt(x)) for x in sorted(set(xs))]])
             if xs:
-                span = (max(xs) - min(xs)) or 1.0
-                plot.setXRange(min(xs) - span * 0.06, max(xs) + span * 0.1, padding=0)
+                low_x, high_x = min(xs), max(xs)
+                if self.live:  # at least a minute: the time axis then reads 06:40:30, not
+                    low_x = min(low_x, high_x - LIVE_MIN_SPAN_S)  # "43.500" (seconds.ms)
+                span = (high_x - low_x) or 1.0
+                plot.setXRange(low_x - span * 0.06, high_x + span * 0.1, padding=0)
         y_min = self.slide.y_min if self.slide.y_min is not None else low
         y_max = self.slide.y_max if self.slide.y_max is not None else top * 1.18
         if self.slide.chart == "line" and self.slide.y_min is None:
@@ -267,10 +275,13 @@ class ChartView(SlideView):
 
     def _render(self, size: QSize) -> None:
         if self._widget.size() != size:
+            old = self._widget.size()
             self._widget.resize(size)
-            # "shown" off-screen (WA_DontShowOnScreen): deliver the resize now, not later
-            QCoreApplication.sendPostedEvents(self._widget, 0)
-            QCoreApplication.sendPostedEvents(self._widget.viewport(), 0)
+            # a hidden widget only notes a resize: deliver it now, then let the plot's
+            # layout follow before it is rendered
+            for target in (self._widget, self._widget.viewport()):
+                QCoreApplication.sendEvent(target, QResizeEvent(size, old))
+            QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
         image = QImage(size, QImage.Format.Format_ARGB32_Premultiplied)
         image.fill(Qt.GlobalColor.transparent)
         painter = QPainter(image)
