@@ -96,6 +96,7 @@ def main() -> int:
         fast = window.in_transition
         spent = frame(window, clock, 1 / 60 if fast else 1 / 30)
         wall.now = 1_800_000_000.0 + clock.now
+        window.poll()  # the slide timer runs on the fake clock too (a real QTimer would wait)
         show.tick_feeds()
         if fast:
             transition_frames.append(spent)
