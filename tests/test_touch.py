@@ -30,11 +30,18 @@ def touch():
     return QTest.createTouchDevice()
 
 
+def _allow_close(window: ShowWindow) -> None:
+    window.stop()
+    window._allow_close = True
+
+
 def make(qtbot, deck, kiosk_mode=True):
     exits = []
     window = ShowWindow(deck, clock=FakeClock(), animations=False, kiosk_mode=kiosk_mode,
                         on_exit=lambda: exits.append(True))
-    qtbot.addWidget(window)
+    # a kiosk-mode window refuses to close, so qtbot's close at teardown would leave it on
+    # screen over the next test's windows: allow it first
+    qtbot.addWidget(window, before_close_func=_allow_close)
     window.resize(W, H)
     window.show()
     qtbot.waitExposed(window)
