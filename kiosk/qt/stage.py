@@ -100,17 +100,19 @@ class Stage:
 
     def prefetch(self, index: int) -> None:
         """Prepare slide ``index`` ahead of time (decode off-thread, render its layer)."""
-        current = next(reversed(self._views), None)
-        self.view(index).prepare()
-        if current is not None:
-            self._views.move_to_end(current)  # the slide on screen stays most recent
+        self._aside(index).prepare()
 
     def warm(self, index: int) -> None:
         """Start the off-thread part of preparing slide ``index`` (a swipe may bring it)."""
+        self._aside(index).warm()
+
+    def _aside(self, index: int) -> SlideView:
+        """The view of a slide that is not on screen, leaving the one on screen most recent."""
         current = next(reversed(self._views), None)
-        self.view(index).warm()
+        view = self.view(index)
         if current is not None:
             self._views.move_to_end(current)
+        return view
 
     def held_bytes(self) -> dict[int, int]:
         """Image bytes each cached view holds, by slide index (tests and benchmarks)."""
