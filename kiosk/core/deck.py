@@ -377,6 +377,11 @@ class Deck(_Model):
         """True when any slide title has an English counterpart (offer the 中/EN toggle)."""
         return self.title.bilingual or any(s.title and s.title.bilingual for s in self.slides)
 
+    @property
+    def has_charts(self) -> bool:
+        """True when a slide is a chart (the Qt layer then loads its chart library)."""
+        return any(s.type == "chart" for s in self.slides)
+
 
 AnySlide = TitleSlide | FiguresSlide | ChartSlide | PhotoSlide
 SLIDE_TYPES: tuple[str, ...] = ("title", "figures", "chart", "photo")

@@ -84,6 +84,7 @@ class ShowWindow(QWidget):
         self._shown_index = self.player.index  # the slide on screen (player may be ahead)
         self._transition: _Transition | None = None
         self.charts_wanted = False  # pyqtgraph is (to be) imported: the deck has charts
+        self._has_charts = deck.has_charts  # once, not on every paint
         self._bar_painted: tuple[int, float] | None = None  # (slide, fraction) on screen
         self._bar_growth: tuple[float, float] | None = None  # sliver asked to be painted
         self._bar_drawn: float | None = None  # what the last full-path paint drew
@@ -308,7 +309,7 @@ class ShowWindow(QWidget):
         if self.frames_painted == 1:
             log.info("first frame painted at %dx%d", self.width(), self.height())
         if (not self.charts_wanted and self._transition is None and self.frames_painted > 1
-                and any(s.type == "chart" for s in self.deck.slides)):
+                and self._has_charts):
             # after the first frame, while nothing moves: import pyqtgraph (~0.6 s, ~40 MB)
             # now, if the deck has charts at all
             self.charts_wanted = True
@@ -450,6 +451,7 @@ class ShowWindow(QWidget):
         start = same[0] if same else min(self.index, len(deck.slides) - 1)
         held = self.player.held
         self.deck, self.feeds = deck, feeds
+        self._has_charts = deck.has_charts
         self.player = Player(deck, now, start=start)
         if held:
             self.player.toggle_hold(now)
