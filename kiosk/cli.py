@@ -9,15 +9,21 @@ import sys
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kiosk import __version__, resources
-from kiosk.core.loader import LoadResult, load_deck
 from kiosk.core.problems import display_path
-from kiosk.core.schema import deck_json_schema
-from kiosk.core.values import format_duration
+
+if TYPE_CHECKING:
+    from kiosk.core.loader import LoadResult
+
+# The deck model (pydantic) is imported by the commands that need it, not here: `kiosk run`
+# shows its launch image before it loads the deck.
 
 
 def _summary(result: LoadResult, path: Path) -> str:
+    from kiosk.core.values import format_duration
+
     assert result.deck is not None
     deck = result.deck
     shown = [s for s in deck.slides if s.enabled]
@@ -31,6 +37,8 @@ def _summary(result: LoadResult, path: Path) -> str:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    from kiosk.core.loader import load_deck
+
     status = 0
     for name in args.decks:
         path = Path(name)
@@ -48,6 +56,8 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
+    from kiosk.core.schema import deck_json_schema
+
     print(json.dumps(deck_json_schema(), ensure_ascii=False, indent=2))
     return 0
 

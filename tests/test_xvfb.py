@@ -10,6 +10,7 @@ import shutil
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 from PySide6.QtGui import QImage
 
@@ -74,3 +75,34 @@ def test_run_goes_fullscreen_and_shows_the_first_slide(app, display, tmp_path):
     seen = as_array(shot)[: HEIGHT * 9 // 10]
     difference = abs(expected[:, :, :3].astype(int) - seen[:, :, :3].astype(int)).mean()
     assert difference < 3, f"the screen does not show the first slide (mean diff {difference})"
+
+
+def test_a_restart_shows_the_first_slide_before_the_deck_is_loaded(app, display, tmp_path):
+    """The first start keeps its first frame; the second puts it on screen, then loads."""
+    env = {k: v for k, v in os.environ.items() if k != "QT_QPA_PLATFORM"}
+    env.update(DISPLAY=display, KIOSK_CACHE_DIR=str(tmp_path / "cache"),
+               KIOSK_LOG_DIR=str(tmp_path / "log"), KIOSK_RUNTIME_DIR=str(tmp_path / "run"))
+    command = [sys.executable, "-m", "kiosk", "run", "--exit-after", "3"]
+    logs = [subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True,
+                           timeout=120) for _ in range(2)]
+    assert [run.returncode for run in logs] == [0, 0], logs[-1].stderr
+    first, second = (run.stderr for run in logs)
+    assert "launch image" not in first  # nothing kept yet
+    lines = second.splitlines()
+    shown = next(i for i, line in enumerate(lines) if "launch image on screen" in line)
+    loaded = next(i for i, line in enumerate(lines) if "deck" in line and "loaded" in line)
+    assert shown < loaded, second
+
+    from kiosk.cli import main
+    from kiosk.core.launch import LaunchStore
+
+    assert main(["export", str(DEMO_DECK), str(tmp_path / "ref"), "--size",
+                 f"{WIDTH}x{HEIGHT}"]) == 0
+    stored = LaunchStore(tmp_path / "cache" / "launch", 0)
+    meta = stored.meta.read_text(encoding="utf-8")
+    assert str(DEMO_DECK) in meta and f'"screen": [{WIDTH}, {HEIGHT}]' in meta
+    pixels = np.frombuffer(stored.pixels.read_bytes(), np.uint8).reshape(HEIGHT, WIDTH, 4)
+    expected = as_array(QImage(str(tmp_path / "ref" / "001.png")))
+    rows = HEIGHT * 9 // 10  # above the time bar
+    difference = abs(expected[:rows, :, :3].astype(int) - pixels[:rows, :, :3].astype(int))
+    assert difference.mean() < 3, "the kept frame is not the first slide"

@@ -10,13 +10,16 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QLockFile, QTimer
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QGuiApplication, QScreen
 from PySide6.QtWidgets import QApplication
 
-from kiosk.core.loader import load_deck
 from kiosk.qt.fonts import load_fonts
+
+if TYPE_CHECKING:
+    from kiosk.qt.launch import Launch
 
 log = logging.getLogger(__name__)
 
@@ -26,12 +29,13 @@ def animations_enabled(flag_off: bool = False) -> bool:
     return not flag_off and os.environ.get("KIOSK_ANIMATIONS", "1") not in ("0", "false", "no")
 
 
-def make_app() -> QApplication:
+def make_app(fonts: bool = True) -> QApplication:
     app = QApplication.instance()
     if not isinstance(app, QApplication):
         app = QApplication(sys.argv[:1])
     app.setApplicationName("kiosk")
-    load_fonts()
+    if fonts:
+        load_fonts()
     return app
 
 
@@ -39,6 +43,28 @@ def run(args: argparse.Namespace) -> int:
     from kiosk.logsetup import setup_logging
 
     log_file = setup_logging(args.log_level, args.log_dir)
+    app = make_app(fonts=False)
+    screens = QGuiApplication.screens()
+    screen = screens[args.screen] if 0 <= args.screen < len(screens) else screens[0]
+    lock = single_instance(screens.index(screen))
+    if lock is None:
+        print(f"kiosk: a show is already running on screen {screens.index(screen)}; "
+              "not starting a second one.", file=sys.stderr)
+        return 0
+    try:
+        return _run(args, app, screen, log_file)
+    finally:
+        lock.unlock()
+
+
+def _run(args: argparse.Namespace, app: QApplication, screen: QScreen,
+         log_file: Path | None) -> int:
+    animations = animations_enabled(args.no_animations)
+    cache = Path(args.cache_dir) if args.cache_dir else None
+    launch = _launch_image(args, screen, cache, animations)
+    load_fonts()
+    from kiosk.core.loader import load_deck
+
     result = load_deck(args.deck)
     if result.deck is None:
         for problem in result.problems:
@@ -48,23 +74,16 @@ def run(args: argparse.Namespace) -> int:
         return 1
     for problem in result.problems:  # only missing assets remain: placeholders on screen
         log.warning("%s", problem)
-    app = make_app()
     from kiosk.qt.controller import Show
     from kiosk.qt.power import ScreenAwake
 
     screens = QGuiApplication.screens()
-    screen = screens[args.screen] if 0 <= args.screen < len(screens) else screens[0]
-    lock = single_instance(screens.index(screen))
-    if lock is None:
-        print(f"kiosk: a show is already running on screen {screens.index(screen)}; "
-              "not starting a second one.", file=sys.stderr)
-        return 0
     log.info("deck %s loaded: %d slides; log file %s", args.deck, len(result.deck.slides),
              log_file)
-    show = Show(Path(args.deck), result, animations=animations_enabled(args.no_animations),
-                rotate=args.rotate, status_file=Path(args.status_file) if args.status_file
-                else None, cache_root=Path(args.cache_dir) if args.cache_dir else None,
-                kiosk_mode=not args.windowed, on_exit=lambda: QCoreApplication.exit(0))
+    show = Show(Path(args.deck), result, animations=animations, rotate=args.rotate,
+                status_file=Path(args.status_file) if args.status_file else None,
+                cache_root=cache, kiosk_mode=not args.windowed,
+                on_exit=lambda: QCoreApplication.exit(0))
     window = show.window
     if args.windowed:
         width, height = args.size or (1280, 720)
@@ -76,6 +95,8 @@ def run(args: argparse.Namespace) -> int:
         # showFullScreen() alone leaves the window small where no window manager runs
         window.setGeometry(screen.geometry())
         window.showFullScreen()
+    if launch is not None:
+        launch.follow(window, result)
     log.info("showing %s on screen %d (%dx%d)%s", args.deck, screens.index(screen),
              screen.geometry().width(), screen.geometry().height(),
              " windowed" if args.windowed else "")
@@ -99,9 +120,29 @@ def run(args: argparse.Namespace) -> int:
     finally:
         show.stop()
         awake.release()
-        lock.unlock()
     log.info("show ended")
     return int(code)
+
+
+def _launch_image(args: argparse.Namespace, screen: QScreen, cache: Path | None,
+                  animations: bool) -> Launch | None:
+    """Fullscreen starts: the last start's first frame on screen before the deck loads (see
+    kiosk.core.launch)."""
+    if args.windowed:
+        return None
+    try:
+        from kiosk.core.files import cache_root
+        from kiosk.core.launch import LaunchStore
+        from kiosk.qt.launch import Launch, context
+
+        store = LaunchStore(cache_root(cache) / "launch", QGuiApplication.screens().index(screen))
+        launch = Launch(store, context(Path(args.deck), screen, rotate=args.rotate,
+                                       animations=animations))
+        launch.show(screen)
+        return launch
+    except Exception:  # a picture to bridge the load is never worth a failed start
+        log.exception("the launch image failed; starting without it")
+        return None
 
 
 def single_instance(screen: int) -> QLockFile | None:

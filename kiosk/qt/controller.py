@@ -13,7 +13,6 @@ import datetime as dt
 import hashlib
 import json
 import logging
-import os
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -22,7 +21,7 @@ from PySide6.QtCore import QObject, QTimer
 
 from kiosk.core.deck import Deck
 from kiosk.core.feeds import FeedHub
-from kiosk.core.feeds.hub import write_atomic
+from kiosk.core.files import cache_root, write_atomic
 from kiosk.core.loader import LoadResult, load_deck
 from kiosk.core.problems import Problem, display_path
 from kiosk.core.schedule import is_open, next_change, zone
@@ -36,14 +35,7 @@ FEEDS_MS, RELOAD_MS, STATUS_MS = 100, 500, 1000
 
 def cache_dir_for(deck_path: Path, root: Path | None = None) -> Path:
     """Where a deck's feeds keep their last good values (the platform's cache folder)."""
-    if root is None:
-        env = os.environ.get("KIOSK_CACHE_DIR")
-        if env:
-            root = Path(env)
-        else:
-            import platformdirs
-
-            root = Path(platformdirs.user_cache_dir("kiosk"))
+    root = cache_root(root)
     key = hashlib.sha1(str(deck_path.resolve()).encode()).hexdigest()[:12]
     return root / "feeds" / f"{deck_path.stem}-{key}"
 

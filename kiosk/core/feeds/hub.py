@@ -8,12 +8,9 @@ state changed. A server that never answers occupies one worker, never the screen
 from __future__ import annotations
 
 import concurrent.futures
-import contextlib
 import hashlib
 import json
 import logging
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +18,7 @@ from kiosk.core.deck import FileSource, HttpSource, SimSource
 from kiosk.core.feeds.feed import Feed, FeedState, Spec
 from kiosk.core.feeds.fetch import Simulator, fetch_file, fetch_http
 from kiosk.core.feeds.parse import FeedError
+from kiosk.core.files import write_atomic
 
 log = logging.getLogger(__name__)
 MAX_WORKERS = 8
@@ -180,16 +178,3 @@ class FeedHub:
 
 def _due(feed: Feed, now: float) -> bool:
     return not feed.in_flight and now >= feed.next_due
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write to a temporary file beside ``path``, then rename: readers never see half."""
-    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
-        os.replace(temp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temp)
-        raise

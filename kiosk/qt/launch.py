@@ -1,0 +1,126 @@
+"""The launch image on screen (see :mod:`kiosk.core.launch`), and the show's first frame kept.
+
+This module is imported before the deck is loaded, so it imports only QtCore and QtGui names
+that the first picture needs. It does not touch the ``Qt`` namespace either: the first access
+to it builds every one of its enums, some 30 ms that the show pays later anyway.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QCoreApplication, QEvent, QEventLoop, QObject, QTimer
+from PySide6.QtGui import QCursor, QImage, QPainter, QPaintEvent, QRasterWindow, QScreen
+from PySide6.QtWidgets import QWidget
+
+from kiosk.core.launch import Frame, LaunchStore
+
+if TYPE_CHECKING:
+    from kiosk.core.loader import LoadResult
+
+log = logging.getLogger(__name__)
+PAINT_WAIT_S = 0.5  # how long the start waits for the launch image to reach the screen
+
+
+class LaunchScreen(QRasterWindow):
+    """A fullscreen, frameless window that shows one picture and nothing else."""
+
+    def __init__(self, image: QImage) -> None:
+        super().__init__()
+        self.image = image
+        self.painted = False
+        self.setFlags(self.flags().__class__.FramelessWindowHint)
+        self.setCursor(QCursor(QCursor().shape().__class__.BlankCursor))
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.drawImage(self.geometry().translated(-self.x(), -self.y()), self.image)
+        painter.end()
+        self.painted = True
+
+
+def context(deck: Path, screen: QScreen, *, rotate: int, animations: bool) -> dict[str, Any]:
+    """Everything besides the deck's files that decides what the first frame looks like."""
+    from PySide6 import __version__ as pyside
+
+    from kiosk.core.launch import code_stamp
+
+    size = screen.geometry().size()
+    return {"deck": str(deck.resolve()), "screen": [size.width(), size.height()],
+            "dpr": screen.devicePixelRatio(), "rotate": rotate, "animations": animations,
+            "code": code_stamp(), "qt": pyside}
+
+
+class Launch(QObject):
+    """One start's launch image. :meth:`show` puts the stored frame on screen before the deck
+    loads; :meth:`follow` watches the show's window for its first painted frame, then closes
+    the launch image or, when there was none, keeps that frame for the next start."""
+
+    def __init__(self, store: LaunchStore, facts: dict[str, Any]) -> None:
+        super().__init__()
+        self.store, self.facts = store, facts
+        self.screen_window: LaunchScreen | None = None
+        self.window: QWidget | None = None
+        self.files: list[Path] | None = None
+        self.writer: threading.Thread | None = None
+
+    def show(self, screen: QScreen) -> bool:
+        """Put the stored frame on ``screen`` and wait until it is there; False if none fits."""
+        frame = self.store.find(self.facts)
+        if frame is None:
+            return False
+        try:
+            image = QImage(frame.data, frame.width, frame.height, frame.stride,
+                           QImage.Format(frame.pixel_format)).copy()  # owns its pixels
+        except ValueError as exc:  # an unknown pixel format number
+            log.warning("ignoring the launch image: %s", exc)
+            return False
+        window = self.screen_window = LaunchScreen(image)
+        window.setScreen(screen)
+        window.setGeometry(screen.geometry())
+        window.showFullScreen()
+        deadline = time.monotonic() + PAINT_WAIT_S
+        while not window.painted and time.monotonic() < deadline:
+            QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents, 20)
+        QCoreApplication.processEvents()  # hand the painted picture to the window system
+        log.info("launch image %s while the deck loads",
+                 "on screen" if window.painted else "not painted yet")
+        return True
+
+    def follow(self, window: QWidget, result: LoadResult) -> None:
+        from kiosk.core.launch import dependencies, repeatable
+
+        assert result.deck is not None
+        self.window = window
+        # None: this deck's first frame differs between starts, so none is kept
+        self.files = dependencies(result) if repeatable(result.deck) else None
+        window.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.window and event.type() == QEvent.Type.Paint:
+            watched.removeEventFilter(self)
+            QTimer.singleShot(0, self._after_first_frame)  # once this paint is on screen
+        return False
+
+    def _after_first_frame(self) -> None:
+        window = self.window
+        assert window is not None
+        if self.screen_window is not None:
+            self.screen_window.close()
+            self.screen_window.deleteLater()
+            self.screen_window = None
+            window.activateWindow()  # keys (the exit chord) go to the show
+            return
+        if self.files is None:
+            self.store.forget()
+            return
+        image = window.grab().toImage()
+        frame = Frame(image.width(), image.height(), image.bytesPerLine(),
+                      image.format().value, bytes(image.constBits()))
+        self.writer = threading.Thread(target=self.store.save, name="kiosk-launch-image",
+                                       args=(self.facts, self.files, frame))
+        self.writer.start()
