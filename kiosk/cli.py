@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import kiosk.imports  # noqa: F401  (before PySide6: it keeps the plain import function)
 from kiosk import __version__, resources
 from kiosk.core.problems import display_path
 

@@ -171,3 +171,30 @@ def test_a_deck_that_became_unrepeatable_drops_its_old_frame(qtbot, app, tmp_pat
     window.show()
     qtbot.waitUntil(lambda: not store.meta.exists())
     assert not store.pixels.exists() and launch.writer is None
+
+
+def test_the_deck_model_is_imported_past_pysides_import_hook_which_then_returns():
+    """kiosk.imports: a measured 40 ms of a cold start; PySide6 must get its hook back."""
+    import subprocess
+    import sys
+
+    code = """if True:
+        import builtins
+        import kiosk.cli
+        import PySide6.QtCore
+        from kiosk.imports import plain_imports
+        hooked = builtins.__import__
+        assert hooked.__name__ == "__feature_import__", hooked
+        try:
+            with plain_imports():
+                assert builtins.__import__.__name__ == "__import__"
+                import kiosk.core.loader
+                raise KeyError("an error inside")
+        except KeyError:
+            pass
+        assert builtins.__import__ is hooked
+        print("ok")
+    """
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=120)
+    assert done.stdout.strip() == "ok", done.stderr

@@ -14,7 +14,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, QEvent, QEventLoop, QObject, QTimer
-from PySide6.QtGui import QCursor, QImage, QPainter, QPaintEvent, QRasterWindow, QScreen
+from PySide6.QtGui import (
+    QCursor,
+    QGuiApplication,
+    QImage,
+    QPainter,
+    QPaintEvent,
+    QRasterWindow,
+    QScreen,
+)
 from PySide6.QtWidgets import QWidget
 
 from kiosk.core.launch import Frame, LaunchStore
@@ -86,7 +94,7 @@ class Launch(QObject):
         deadline = time.monotonic() + PAINT_WAIT_S
         while not window.painted and time.monotonic() < deadline:
             QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents, 20)
-        QCoreApplication.processEvents()  # hand the painted picture to the window system
+        QGuiApplication.sync()  # the painted picture reaches the window system now
         log.info("launch image %s while the deck loads",
                  "on screen" if window.painted else "not painted yet")
         return True
@@ -118,6 +126,9 @@ class Launch(QObject):
         if self.files is None:
             self.store.forget()
             return
+        # the frame on screen first (Qt would hand it over only when its loop goes idle),
+        # then draw it again for the file
+        QGuiApplication.sync()
         image = window.grab().toImage()
         frame = Frame(image.width(), image.height(), image.bytesPerLine(),
                       image.format().value, bytes(image.constBits()))
