@@ -53,3 +53,28 @@ def memory_mb(pid: int, kind: str = "Pss") -> float:
         except OSError:
             pass  # a child that ended between the listing and the reading
     return total / 1024
+
+
+def malloc_mb() -> dict[str, float]:
+    """This process's C heap from glibc's ``mallinfo2``, in MB: ``heap_used`` (allocated
+    from the heap arenas), ``heap_free`` (held by the arenas but free: fragmentation or a
+    high-water mark), ``mmapped`` (big blocks with mappings of their own). Empty elsewhere."""
+    import ctypes
+    import ctypes.util
+
+    class MallInfo2(ctypes.Structure):
+        _fields_ = [(name, ctypes.c_size_t) for name in (
+            "arena", "ordblks", "smblks", "hblks", "hblkhd", "usmblks", "fsmblks",
+            "uordblks", "fordblks", "keepcost")]
+
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        mallinfo2 = libc.mallinfo2
+    except (OSError, AttributeError):
+        return {}
+    mallinfo2.restype = MallInfo2
+    info = mallinfo2()
+    mb = 1024 * 1024
+    return {"heap_used_mb": round(info.uordblks / mb, 1),
+            "heap_free_mb": round(info.fordblks / mb, 1),
+            "mmapped_mb": round(info.hblkhd / mb, 1)}
