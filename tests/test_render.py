@@ -192,3 +192,20 @@ def test_a_long_deck_shows_its_position_as_text_not_a_thousand_dots(app, tmp_pat
     assert len(columns) > 0
     assert columns.min() > 1920 - 400  # a short label at the right ("12 / 100") ...
     assert columns.max() - columns.min() < 250  # ... not a 780 px row of dots
+
+
+@pytest.mark.parametrize("ys", [[2, 3, 9, 10, 10, 10, 5], [9, 8, 2, 1, 1, 1, 6], [5, 5, 5, 5]],
+                         ids=["falls-into-the-last-point", "rises-into-it", "flat"])
+def test_the_value_label_of_a_line_is_not_crossed_by_the_line(app, tmp_path, ys):
+    deck = deck_from(tmp_path, {"title": "t", "slides": [{
+        "type": "chart", "chart": "line", "title": "产值", "y_min": 0, "y_max": 12,
+        "series": [{"name": "实时", "data": [[x, y] for x, y in enumerate(ys)]}]}]})
+    stage, _, _ = render(deck)
+    view = stage.view(0)
+    label = view._labels[0][0]
+    assert label.toPlainText() == str(ys[-1])
+    box = label.sceneBoundingRect()
+    viewbox = view._widget.getPlotItem().getViewBox()
+    for x in np.linspace(0, len(ys) - 1, 2000):  # the line, densely sampled
+        y = np.interp(x, range(len(ys)), ys)
+        assert not box.contains(viewbox.mapViewToScene(QPointF(x, y))), (x, y)

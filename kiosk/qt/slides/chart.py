@@ -37,6 +37,7 @@ def _fmt(value: float, decimals: int | None = None) -> str:
 
 
 LIVE_MIN_SPAN_S = 60.0  # a live chart's time axis spans a minute at least
+LINE_ABOVE, LINE_BELOW = (1.0, 1.25), (1.0, -0.25)  # a line label's anchor: above or below
 
 
 class ChartView(SlideView):
@@ -154,7 +155,7 @@ class ChartView(SlideView):
 
     def _make_label(self, plot: Any, index: int) -> Any:
         # bars: centred above the bar; lines: above the last point, ending at it
-        anchor = (0.5, 1.15) if self.slide.chart == "bar" else (1.0, 1.25)
+        anchor = (0.5, 1.15) if self.slide.chart == "bar" else LINE_ABOVE
         label = pg.TextItem("", color=self.color(index), anchor=anchor)
         label.setFont(font(30 * self.ctx.scale, bold=True))
         plot.addItem(label)
@@ -190,8 +191,10 @@ class ChartView(SlideView):
         bars = self.slide.chart == "bar"
         shown = range(len(ys)) if bars else range(max(0, len(ys) - 1), len(ys))
         for k in shown:
-            _set_label(self._label(i, k if bars else 0),
-                       f"{_fmt(ys[k], self.slide.decimals)}{self.slide.unit}",
+            label = self._label(i, k if bars else 0)
+            if not bars:  # on the side of the last point that the line leaves free
+                _set_anchor(label, LINE_ABOVE if _line_lies_below(ys) else LINE_BELOW)
+            _set_label(label, f"{_fmt(ys[k], self.slide.decimals)}{self.slide.unit}",
                        (float(x[k]) + offset, float(ys[k])))
         for label in self._labels[i][len(shown):]:  # bars that are gone
             _set_label(label, "", None)
@@ -309,6 +312,22 @@ class ChartView(SlideView):
             self._widget.deleteLater()
             self._widget = None
         self._items, self._labels = [], []
+
+
+def _line_lies_below(ys: list[float]) -> bool:
+    """True when the line's last stretch (the width of its label, about a sixth of the
+    points) runs mostly below its last point, so the label above it stays clear."""
+    recent = ys[-max(2, len(ys) // 6) - 1:-1]
+    if not recent:
+        return True
+    last = ys[-1]
+    return max(recent) - last <= last - min(recent)
+
+
+def _set_anchor(label: Any, anchor: tuple[float, float]) -> None:
+    if getattr(label, "_kiosk_anchor", None) != anchor:
+        label.setAnchor(anchor)
+        label._kiosk_anchor = anchor
 
 
 def _set_label(label: Any, text: str, pos: tuple[float, float] | None) -> None:
