@@ -198,3 +198,19 @@ def test_the_deck_model_is_imported_past_pysides_import_hook_which_then_returns(
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           timeout=120)
     assert done.stdout.strip() == "ok", done.stderr
+
+
+def test_the_launch_image_goes_even_if_the_show_never_paints(qtbot, app, tmp_path, monkeypatch):
+    """A window manager that keeps the launch image on top would hide the show for good."""
+    import kiosk.qt.launch
+
+    monkeypatch.setattr(kiosk.qt.launch, "HAND_OVER_S", 0.05)
+    store = LaunchStore(tmp_path, 0)
+    store.save(CONTEXT, [], Frame(64, 36, 256, 4, bytes(range(256)) * 36))  # RGB32
+    launch = Launch(store, CONTEXT)
+    assert launch.show(QGuiApplication.primaryScreen())
+    result = load_deck(DEMO_DECK)
+    window = show_window(qtbot, result.deck)
+    launch.follow(window, result)  # the window is never shown, so it never paints
+    qtbot.waitUntil(lambda: launch.screen_window is None)
+    assert store.find(CONTEXT) is not None  # the frame still fits: kept as it was

@@ -96,9 +96,9 @@ def _run(args: argparse.Namespace, app: QApplication, screen: QScreen,
         window.setScreen(screen)
         # showFullScreen() alone leaves the window small where no window manager runs
         window.setGeometry(screen.geometry())
+        if launch is not None:
+            launch.follow(window, result)
         window.showFullScreen()
-    if launch is not None:
-        launch.follow(window, result)
     log.info("showing %s on screen %d (%dx%d)%s", args.deck, screens.index(screen),
              screen.geometry().width(), screen.geometry().height(),
              " windowed" if args.windowed else "")

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 PAINT_WAIT_S = 0.5  # how long the start waits for the launch image to reach the screen
+HAND_OVER_S = 5.0  # the launch image goes by then even if the show has not painted yet
 
 
 class LaunchScreen(QRasterWindow):
@@ -75,6 +76,7 @@ class Launch(QObject):
         self.window: QWidget | None = None
         self.files: list[Path] | None = None
         self.writer: threading.Thread | None = None
+        self.used = False  # a stored frame went on screen: it still fits, keep it as it is
 
     def show(self, screen: QScreen) -> bool:
         """Put the stored frame on ``screen`` and wait until it is there; False if none fits."""
@@ -87,6 +89,7 @@ class Launch(QObject):
         except ValueError as exc:  # an unknown pixel format number
             log.warning("ignoring the launch image: %s", exc)
             return False
+        self.used = True
         window = self.screen_window = LaunchScreen(image)
         window.setScreen(screen)
         window.setGeometry(screen.geometry())
@@ -100,13 +103,23 @@ class Launch(QObject):
         return True
 
     def follow(self, window: QWidget, result: LoadResult) -> None:
-        from kiosk.core.launch import dependencies, repeatable
-
-        assert result.deck is not None
+        """Call before the show's window is shown."""
         self.window = window
-        # None: this deck's first frame differs between starts, so none is kept
-        self.files = dependencies(result) if repeatable(result.deck) else None
+        # first of all: the launch image must go, whatever else fails. If the show never
+        # paints (a window manager that keeps the launch image on top hides it, so it gets
+        # no expose), it goes after a while anyway and the show is raised.
         window.installEventFilter(self)
+        if self.used:
+            QTimer.singleShot(round(HAND_OVER_S * 1000), window, self._close)
+        try:
+            from kiosk.core.launch import dependencies, repeatable
+
+            # None: this deck's first frame differs between starts, so none is kept
+            deck = result.deck
+            self.files = dependencies(result) if deck and repeatable(deck) else None
+        except Exception:
+            log.exception("cannot tell what the first frame depends on; not keeping it")
+            self.files = None
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.window and event.type() == QEvent.Type.Paint:
@@ -114,14 +127,22 @@ class Launch(QObject):
             QTimer.singleShot(0, self._after_first_frame)  # once this paint is on screen
         return False
 
+    def _close(self) -> None:
+        """The launch image goes; the show comes up and takes the keys (the exit chord)."""
+        if self.screen_window is None:
+            return
+        self.screen_window.close()
+        self.screen_window.deleteLater()
+        self.screen_window = None
+        if self.window is not None:
+            self.window.raise_()
+            self.window.activateWindow()
+
     def _after_first_frame(self) -> None:
         window = self.window
         assert window is not None
-        if self.screen_window is not None:
-            self.screen_window.close()
-            self.screen_window.deleteLater()
-            self.screen_window = None
-            window.activateWindow()  # keys (the exit chord) go to the show
+        if self.used:
+            self._close()
             return
         if self.files is None:
             self.store.forget()
