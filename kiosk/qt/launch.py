@@ -1,8 +1,10 @@
 """The launch image on screen (see :mod:`kiosk.core.launch`), and the show's first frame kept.
 
 This module is imported before the deck is loaded, so it imports only QtCore and QtGui names
-that the first picture needs. It does not touch the ``Qt`` namespace either: the first access
-to it builds every one of its enums, some 30 ms that the show pays later anyway.
+that the first picture needs. It does not touch the ``Qt`` namespace either, not even through
+an enum's class: the first access to it builds every one of its enums, some 30 ms here, which
+the show pays later anyway. So the launch image sets no window flags (a fullscreen window is
+undecorated anyway) and hides the pointer with a transparent cursor image.
 """
 
 from __future__ import annotations
@@ -15,11 +17,13 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, QEvent, QEventLoop, QObject, QTimer
 from PySide6.QtGui import (
+    QColor,
     QCursor,
     QGuiApplication,
     QImage,
     QPainter,
     QPaintEvent,
+    QPixmap,
     QRasterWindow,
     QScreen,
 )
@@ -42,8 +46,9 @@ class LaunchScreen(QRasterWindow):
         super().__init__()
         self.image = image
         self.painted = False
-        self.setFlags(self.flags().__class__.FramelessWindowHint)
-        self.setCursor(QCursor(QCursor().shape().__class__.BlankCursor))
+        nothing = QPixmap(1, 1)
+        nothing.fill(QColor(0, 0, 0, 0))
+        self.setCursor(QCursor(nothing))
 
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
