@@ -15,10 +15,10 @@ makes the stored frame miss, and the start simply goes without it.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import sys
+import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -72,10 +72,8 @@ def code_stamp() -> str:
     from kiosk import resources
 
     files += sorted(resources.asset("fonts").glob("*"))
-    digest = hashlib.sha1()
-    for file in files:
-        digest.update(repr((str(file), _stat(file))).encode())
-    return f"{__version__}-{digest.hexdigest()[:16]}"
+    stats = repr([(str(file), _stat(file)) for file in files]).encode()
+    return f"{__version__}-{zlib.crc32(stats):08x}-{len(files)}"  # zlib: no OpenSSL to load
 
 
 def _stat(file: Path) -> list[int] | None:
