@@ -40,7 +40,7 @@ HAND_OVER_S = 5.0  # the launch image goes by then even if the show has not pain
 
 
 class LaunchScreen(QRasterWindow):
-    """A fullscreen, frameless window that shows one picture and nothing else."""
+    """A fullscreen window that shows one picture and nothing else, pointer hidden."""
 
     def __init__(self, image: QImage) -> None:
         super().__init__()
