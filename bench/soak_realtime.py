@@ -37,7 +37,8 @@ def threads_and_files(pid: int) -> tuple[int, int]:
 
 
 def plot(samples: list[tuple[float, float, float, int, int]], path: Path) -> None:
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    if not os.environ.get("QT_QPA_PLATFORM"):  # set but empty counts as unset
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
     from PySide6.QtCore import QPointF, QRectF, Qt
     from PySide6.QtGui import QColor, QFont, QGuiApplication, QImage, QPainter, QPen
 
