@@ -191,11 +191,11 @@ class ChartView(SlideView):
         bars = self.slide.chart == "bar"
         shown = range(len(ys)) if bars else range(max(0, len(ys) - 1), len(ys))
         for k in shown:
-            label = self._label(i, k if bars else 0)
-            if not bars:  # on the side of the last point that the line leaves free
-                _set_anchor(label, LINE_ABOVE if _line_lies_below(ys) else LINE_BELOW)
-            _set_label(label, f"{_fmt(ys[k], self.slide.decimals)}{self.slide.unit}",
-                       (float(x[k]) + offset, float(ys[k])))
+            # a line's label goes on the side of its last point that the line leaves free
+            anchor = None if bars else LINE_ABOVE if _line_lies_below(ys) else LINE_BELOW
+            _set_label(self._label(i, k if bars else 0),
+                       f"{_fmt(ys[k], self.slide.decimals)}{self.slide.unit}",
+                       (float(x[k]) + offset, float(ys[k])), anchor)
         for label in self._labels[i][len(shown):]:  # bars that are gone
             _set_label(label, "", None)
 
@@ -324,13 +324,8 @@ def _line_lies_below(ys: list[float]) -> bool:
     return max(recent) - last <= last - min(recent)
 
 
-def _set_anchor(label: Any, anchor: tuple[float, float]) -> None:
-    if getattr(label, "_kiosk_anchor", None) != anchor:
-        label.setAnchor(anchor)
-        label._kiosk_anchor = anchor
-
-
-def _set_label(label: Any, text: str, pos: tuple[float, float] | None) -> None:
+def _set_label(label: Any, text: str, pos: tuple[float, float] | None,
+               anchor: tuple[float, float] | None = None) -> None:
     """Only what changed: setText re-lays out rich text (~70 us), every update otherwise."""
     if getattr(label, "_kiosk_text", None) != text:
         label.setText(text)
@@ -338,3 +333,6 @@ def _set_label(label: Any, text: str, pos: tuple[float, float] | None) -> None:
     if pos is not None and getattr(label, "_kiosk_pos", None) != pos:
         label.setPos(*pos)
         label._kiosk_pos = pos
+    if anchor is not None and getattr(label, "_kiosk_anchor", None) != anchor:
+        label.setAnchor(anchor)
+        label._kiosk_anchor = anchor
