@@ -46,23 +46,24 @@ def run(args: argparse.Namespace) -> int:
     log_file = setup_logging(args.log_level, args.log_dir)
     app = make_app(fonts=False)
     screens = QGuiApplication.screens()
-    screen = screens[args.screen] if 0 <= args.screen < len(screens) else screens[0]
-    lock = single_instance(screens.index(screen))
+    number = args.screen if 0 <= args.screen < len(screens) else 0
+    screen = screens[number]
+    lock = single_instance(number)
     if lock is None:
-        print(f"kiosk: a show is already running on screen {screens.index(screen)}; "
+        print(f"kiosk: a show is already running on screen {number}; "
               "not starting a second one.", file=sys.stderr)
         return 0
     try:
-        return _run(args, app, screen, log_file)
+        return _run(args, app, screen, number, log_file)
     finally:
         lock.unlock()
 
 
-def _run(args: argparse.Namespace, app: QApplication, screen: QScreen,
+def _run(args: argparse.Namespace, app: QApplication, screen: QScreen, number: int,
          log_file: Path | None) -> int:
     animations = animations_enabled(args.no_animations)
     cache = Path(args.cache_dir) if args.cache_dir else None
-    launch = _launch_image(args, screen, cache, animations)
+    launch = _launch_image(args, screen, number, cache, animations)
     load_fonts()
     with plain_imports():  # the deck model is Qt-free: skip PySide6's per-import check
         from kiosk.core.loader import load_deck
@@ -79,7 +80,6 @@ def _run(args: argparse.Namespace, app: QApplication, screen: QScreen,
     from kiosk.qt.controller import Show
     from kiosk.qt.power import ScreenAwake
 
-    screens = QGuiApplication.screens()
     log.info("deck %s loaded: %d slides; log file %s", args.deck, len(result.deck.slides),
              log_file)
     show = Show(Path(args.deck), result, animations=animations, rotate=args.rotate,
@@ -99,7 +99,7 @@ def _run(args: argparse.Namespace, app: QApplication, screen: QScreen,
         if launch is not None:
             launch.follow(window, result)
         window.showFullScreen()
-    log.info("showing %s on screen %d (%dx%d)%s", args.deck, screens.index(screen),
+    log.info("showing %s on screen %d (%dx%d)%s", args.deck, number,
              screen.geometry().width(), screen.geometry().height(),
              " windowed" if args.windowed else "")
     if args.exit_after is not None:
@@ -126,7 +126,7 @@ def _run(args: argparse.Namespace, app: QApplication, screen: QScreen,
     return int(code)
 
 
-def _launch_image(args: argparse.Namespace, screen: QScreen, cache: Path | None,
+def _launch_image(args: argparse.Namespace, screen: QScreen, number: int, cache: Path | None,
                   animations: bool) -> Launch | None:
     """Fullscreen starts: the last start's first frame on screen before the deck loads (see
     kiosk.core.launch)."""
@@ -137,7 +137,7 @@ def _launch_image(args: argparse.Namespace, screen: QScreen, cache: Path | None,
         from kiosk.core.launch import LaunchStore
         from kiosk.qt.launch import Launch, context
 
-        store = LaunchStore(cache_root(cache) / "launch", QGuiApplication.screens().index(screen))
+        store = LaunchStore(cache_root(cache) / "launch", number)
         launch = Launch(store, context(Path(args.deck), screen, rotate=args.rotate,
                                        animations=animations))
         launch.show(screen)
