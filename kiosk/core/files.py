@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
 from pathlib import Path
 
@@ -31,3 +32,76 @@ def cache_root(explicit: Path | None = None) -> Path:
     import platformdirs
 
     return Path(platformdirs.user_cache_dir("kiosk"))
+
+
+class UnreadableFileError(OSError):
+    """A path that cannot be read as a file: absent, not a regular file, or too big.
+
+    ``str()`` is a sentence for an editor or an operator: ``"is a FIFO, not a file"``.
+    """
+
+
+def describe_kind(mode: int) -> str:
+    """What a ``st_mode`` is, in words: "a FIFO", "a character device", "a directory" …"""
+    for test, words in ((stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a FIFO"),
+                        (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
+                        (stat.S_ISSOCK, "a socket")):
+        if test(mode):
+            return words
+    return "not a regular file"
+
+
+def check_regular(path: Path | str) -> os.stat_result:
+    """The stat of ``path`` if it is a regular file (symlinks followed); else raises."""
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        raise UnreadableFileError(f"{path}: file not found") from None
+    except OSError as exc:
+        raise UnreadableFileError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    if not stat.S_ISREG(st.st_mode):
+        raise UnreadableFileError(f"{path}: is {describe_kind(st.st_mode)}, not a file")
+    return st
+
+
+def read_regular(path: Path | str, max_bytes: int) -> bytes:
+    """Read a whole regular file of at most ``max_bytes``; never blocks, never over-reads.
+
+    Opened with O_NONBLOCK so that a FIFO cannot hold ``open`` until a writer appears; the
+    kind is checked on the open descriptor (no race with a rename), and at most
+    ``max_bytes + 1`` bytes are read whatever ``st_size`` claims (a file that grows while it
+    is read is caught too).
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    try:
+        fd = os.open(path, flags)
+    except FileNotFoundError:
+        raise UnreadableFileError(f"{path}: file not found") from None
+    except OSError as exc:
+        if os.path.isdir(path):
+            raise UnreadableFileError(f"{path}: is a directory, not a file") from None
+        raise UnreadableFileError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise UnreadableFileError(f"{path}: is {describe_kind(st.st_mode)}, not a file")
+        if st.st_size > max_bytes:
+            raise UnreadableFileError(
+                f"{path}: {st.st_size} bytes is over the limit of {max_bytes}")
+        chunks: list[bytes] = []
+        total = 0
+        while True:
+            chunk = os.read(fd, min(1 << 20, max_bytes + 1 - total))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+            if total > max_bytes:
+                raise UnreadableFileError(f"{path}: over the limit of {max_bytes} bytes")
+        return b"".join(chunks)
+    except UnreadableFileError:
+        raise
+    except OSError as exc:
+        raise UnreadableFileError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    finally:
+        os.close(fd)
