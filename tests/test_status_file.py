@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 import subprocess
 import sys
 
@@ -16,8 +17,11 @@ def test_status_file_from_a_real_run(tmp_path):
     done = subprocess.run(
         [sys.executable, "-m", "kiosk", "run", str(DEMO_DECK), "--windowed", "--exit-after",
          "4", "--status-file", str(status), "--cache-dir", str(tmp_path / "cache")],
-        capture_output=True, text=True, cwd=REPO, env=env, timeout=120)
+        capture_output=True, text=True, cwd=REPO, env=env, timeout=120,
+        preexec_fn=lambda: os.umask(0o022))  # the usual umask of a login session
     assert done.returncode == 0, done.stderr
+    # a monitoring agent running as another user can read it (#18 C: mkstemp made it 0600)
+    assert stat.S_IMODE(status.stat().st_mode) == 0o644
     doc = json.loads(status.read_text(encoding="utf-8"))
     assert set(doc) == {"time", "deck", "deck_ok", "deck_errors", "slide", "paused", "sources"}
     assert doc["deck_ok"] is True and doc["deck_errors"] == []

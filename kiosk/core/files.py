@@ -5,16 +5,31 @@ from __future__ import annotations
 import contextlib
 import os
 import stat
-import tempfile
 from pathlib import Path
 
 
 def write_atomic(path: Path, content: str | bytes) -> None:
-    """Write to a temporary file beside ``path``, then rename: readers never see half."""
-    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    """Write to a temporary file beside ``path``, then rename: readers never see half.
+
+    The file gets the usual mode, 0666 less the umask, as ``open()`` would give it: a
+    monitoring agent running as another user must be able to read the status file (#18 C).
+    ``mkstemp`` would make it 0600. Nothing written this way is secret (status, feed values,
+    the launch image's picture of the screen); privacy, if wanted, comes from the folder.
+    """
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    for _attempt in range(100):
+        temp = path.parent / f".{path.name}.{os.urandom(6).hex()}.tmp"
+        try:
+            handle = os.open(temp, flags, 0o666)  # the kernel applies the umask
+        except FileExistsError:
+            continue
+        break
+    else:
+        raise FileExistsError(f"{path}: no free temporary name beside it")
     try:
         with os.fdopen(handle, "wb") as out:
-            out.write(content.encode("utf-8") if isinstance(content, str) else content)
+            out.write(data)
         os.replace(temp, path)
     except BaseException:
         with contextlib.suppress(OSError):
