@@ -46,6 +46,8 @@ def cmd_check(args: argparse.Namespace) -> int:
         result = load_deck(path)
         for problem in result.problems:
             print(problem)
+        for warning in result.deck.warnings if result.deck else []:  # the exit code stays
+            print(f"{display_path(path)}: warning: {warning}")
         if result.problems:
             count = len(result.problems)
             print(f"{display_path(path)}: {count} problem{'s' if count > 1 else ''}",

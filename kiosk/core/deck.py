@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from kiosk.core.keys import parse_chord
 from kiosk.core.values import Canvas, Duration, LocalText, describe
 
 SlideType = Literal["title", "figures", "chart", "photo"]
@@ -348,6 +349,11 @@ class Deck(_Model):
             raise ValueError("expected 4 to 8 digits, in quotes (\"0427\")")
         return value
 
+    @field_validator("exit_chord")
+    @classmethod
+    def _chord(cls, value: str) -> str:
+        return parse_chord(value)  # a typo must not silently disable the exit (#18 D)
+
     @model_validator(mode="after")
     def _something_to_show(self) -> Deck:
         if not any(slide.enabled for slide in self.slides):
@@ -371,6 +377,16 @@ class Deck(_Model):
         if isinstance(slide, ChartSlide):
             return {s.source for s in slide.series if s.source}
         return set()
+
+    @property
+    def warnings(self) -> list[str]:
+        """What ``kiosk check`` points out without failing: the deck runs, but unsafely."""
+        if self.exit_pin:
+            return []
+        # without a PIN, five corner taps would end the show: kiosk mode ignores them (#18 D)
+        return [f'exit_pin: not set: in kiosk mode only the exit chord ({self.exit_chord}) '
+                'ends the show, five taps in the corner do nothing; set one with '
+                'exit_pin: "0427" (4 to 8 digits, in quotes)']
 
     @property
     def bilingual(self) -> bool:
