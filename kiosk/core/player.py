@@ -40,6 +40,7 @@ class Player:
         self._elapsed_at_pause = 0.0
         self._idle_until: float | None = None
         self._held = False
+        self._by_button = False  # paused with the pause button: resumes after idle_resume
 
     def set_day(self, day: dt.date | None) -> None:
         """Show only the slides whose ``from``/``until`` include ``day`` (None: ignore dates).
@@ -77,8 +78,13 @@ class Player:
 
     @property
     def held(self) -> bool:
-        """Paused by an explicit pause (Space, the pause button): no automatic resume."""
+        """Held by the operator (Space) or by standby: no automatic resume."""
         return self._held
+
+    @property
+    def pause_shown(self) -> bool:
+        """The pause button shows "play": held, or paused with the button."""
+        return self._held or self._by_button
 
     def upcoming(self) -> int:
         """The slide auto-play shows next (to prepare it ahead of time)."""
@@ -148,7 +154,8 @@ class Player:
             self._idle_until = now + self.deck.idle_resume
 
     def toggle_hold(self, now: float) -> bool:
-        """Pause or play explicitly (Space). Returns True when now held."""
+        """Hold or play explicitly (Space, standby). Returns True when now held."""
+        self._by_button = False
         if self._held:
             self._held = False
             self._idle_until = None
@@ -160,6 +167,24 @@ class Player:
             self._idle_until = None
         return self._held
 
+    def toggle_pause(self, now: float) -> bool:
+        """The pause button: pause until ``idle_resume`` passes without input, or play.
+
+        A visitor's pause must not stop the show for good: it resumes like any other
+        interaction, as the README says (#18 D). Returns True when now paused."""
+        if self._held:
+            return self.toggle_hold(now)  # play lifts an operator's hold too
+        if self._by_button:
+            self._by_button = False
+            self._idle_until = None
+            self._restart(now)
+            return False
+        if not self.paused:
+            self._elapsed_at_pause = self.elapsed(now)
+        self._by_button = True
+        self._idle_until = now + self.deck.idle_resume
+        return True
+
     # ------------------------------------------------------------------ internals
     def _after_user(self, now: float, change: Change, user: bool) -> Change:
         if user:
@@ -170,6 +195,7 @@ class Player:
 
     def _resume(self, now: float) -> Change | None:
         self._idle_until = None
+        self._by_button = False
         if self.deck.idle_home and self.index != self._order[0]:
             return self._show(self._order[0], -1, now, "resume")
         self._restart(now)

@@ -14,6 +14,7 @@ from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, QTimer
 from PySide6.QtGui import QImage, QKeyEvent, QKeySequence, QMouseEvent, QPainter, QTouchEvent
 
 from kiosk.core.gestures import LONG_PRESS_S, Track, classify
+from kiosk.core.pinguard import PinGuard
 from kiosk.qt.overlays import CORNER, KEYS, Controls, Hit, Overview, PinPad
 from kiosk.qt.stage import Stage
 
@@ -38,6 +39,7 @@ class Interaction:
         self.overview: Overview | None = None
         self.thumbs: dict[int, QImage] = {}
         self.pinpad: PinPad | None = None
+        self.pin_guard = PinGuard()  # outlives each keypad: closing it does not reset a lockout
         self.corner_taps: list[float] = []
         self.last_input = -1e9
         self.long_press = QTimer(window)
@@ -168,7 +170,10 @@ class Interaction:
 
     # ------------------------------------------------------------------ taps
     def _tap(self, point: QPointF, now: float) -> None:
-        if point.x() < CORNER and point.y() < CORNER:
+        # with no PIN to ask, five taps would end the show (and its supervisor): a locked
+        # show leaves the exit to the operator's key chord (#18 D)
+        corner_exits = bool(self.w.deck.exit_pin) or not self.w.kiosk_mode
+        if corner_exits and point.x() < CORNER and point.y() < CORNER:
             self.corner_taps = [t for t in self.corner_taps if now - t <= CORNER_WINDOW_S]
             self.corner_taps.append(now)
             if len(self.corner_taps) >= CORNER_TAPS:
@@ -195,7 +200,7 @@ class Interaction:
         elif hit.action == "next":
             self.w.go_next()
         elif hit.action == "pause":
-            self.w.toggle_pause()
+            self.w.pause_button()
         elif hit.action == "overview":
             self.open_overview()
         elif hit.action == "language":
@@ -207,6 +212,7 @@ class Interaction:
         self.controls_until = -1.0
         self._render_thumbs()
         log.info("overview opened")
+        self.w.schedule()
         self.w.update()
 
     def close_overview(self) -> None:
@@ -240,6 +246,7 @@ class Interaction:
     # ------------------------------------------------------------------ exit with PIN
     def open_pinpad(self) -> None:
         self.pinpad = PinPad(self.w.stage.canvas)
+        self.w.schedule()  # it closes after idle_resume, even in standby
         self.w.update()
 
     def _pin_tap(self, hit: Hit) -> None:
@@ -251,16 +258,22 @@ class Interaction:
 
     def pin_key(self, key: str) -> None:
         assert self.pinpad is not None
+        now = self.w.clock()
+        if self.pin_guard.locked(now):
+            self.pinpad.entered = ""  # keys take nothing while locked
+            return
         entered = self.pinpad.press(key)
         if entered is None:
             return
-        if entered == self.w.deck.exit_pin:
+        right = self.pin_guard.check(entered, self.w.deck.exit_pin or "", now)
+        if right:
             log.warning("exit confirmed with the PIN")
             self.pinpad = None
             self.w.exit_now()
         else:
             log.warning("exit refused: wrong PIN")
-            self.pinpad = None  # a wrong PIN returns to the show
+            if not self.pin_guard.locked(now):
+                self.pinpad = None  # a wrong PIN returns to the show; a lockout stays shown
 
     # ------------------------------------------------------------------ keys
     def key(self, event: QKeyEvent) -> bool:
@@ -281,6 +294,7 @@ class Interaction:
                 self.pin_key("OK")
             elif key == Qt.Key.Key_Escape:
                 self.pinpad = None
+            self.w.schedule()
             self.w.update()
             return True
         if key == Qt.Key.Key_O:
@@ -302,9 +316,27 @@ class Interaction:
 
     # ------------------------------------------------------------------ time and paint
     def idle(self, now: float) -> None:
-        """After idle_resume without input, the overview closes (controls fade by time)."""
-        if self.overview is not None and now - self.last_input >= self.w.deck.idle_resume:
+        """After idle_resume without input, the overview and the PIN keypad close (a keypad
+        left open would hide the show for good, #18 D); the controls fade by time."""
+        if now - self.last_input < self.w.deck.idle_resume:
+            return
+        if self.overview is not None:
             self.close_overview()
+        if self.pinpad is not None:
+            log.info("PIN keypad closed after %g s without input", self.w.deck.idle_resume)
+            self.pinpad = None
+            self.w.update()
+
+    def deadline(self, now: float) -> float | None:
+        """When :meth:`idle` next has something to do (also while the player is held, as
+        in standby), or the locked keypad's countdown shows the next second."""
+        if self.overview is None and self.pinpad is None:
+            return None
+        due = self.last_input + self.w.deck.idle_resume
+        wait = self.pin_guard.remaining(now) if self.pinpad is not None else 0.0
+        if wait > 0:
+            due = min(due, now + (wait % 1.0 or 1.0))
+        return due
 
     def busy(self, now: float) -> bool:
         """Something on screen moves or waits for the next frame (controls fading out)."""
@@ -315,12 +347,12 @@ class Interaction:
         p.setTransform(self.w.stage.transform(), True)
         if self.controls_visible(now) and self.overview is None and self.pinpad is None:
             remaining = self.controls_until - now
-            self.controls().paint(p, self.w.player.held, self.w.stage.lang,
+            self.controls().paint(p, self.w.player.pause_shown, self.w.stage.lang,
                                   opacity=min(1.0, remaining / 0.5))  # fades out
         if self.overview is not None:
             self.overview.paint(p, self.thumbs, self.w.index)
         if self.pinpad is not None:
-            self.pinpad.paint(p)
+            self.pinpad.paint(p, self.pin_guard.remaining(now))
         p.restore()
 
     def paint_drag(self, p: QPainter) -> bool:

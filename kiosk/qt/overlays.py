@@ -14,6 +14,7 @@ from PySide6.QtGui import QColor, QImage, QPainter, QPen
 
 import kiosk
 from kiosk.core.deck import Deck
+from kiosk.core.pinguard import format_wait
 from kiosk.qt import theme
 from kiosk.qt.fonts import font
 from kiosk.qt.text import draw_text
@@ -250,13 +251,21 @@ class PinPad:
             self.entered += key
         return None
 
-    def paint(self, p: QPainter) -> None:
+    def title(self, wait: float = 0.0) -> str:
+        """The line above the keys; ``wait``: seconds the keypad stays locked (#18 D)."""
+        if wait > 0:
+            return f"已锁定,{format_wait(wait)} 后重试 · Locked, try again in {format_wait(wait)}"
+        return "PIN 错误,请重试 · Wrong PIN" if self.wrong else "输入管理员 PIN · Operator PIN"
+
+    def paint(self, p: QPainter, wait: float = 0.0) -> None:
         p.save()
         p.fillRect(QRectF(0, 0, self.canvas.width(), self.canvas.height()), QColor(0, 0, 0, 235))
-        title = "PIN 错误,请重试 · Wrong PIN" if self.wrong else "输入管理员 PIN · Operator PIN"
-        draw_text(p, QRectF(0, self.top - 230, self.canvas.width(), 60), title, 40,
-                  QColor("#ff8a80") if self.wrong else theme.TEXT, bold=True,
+        alarm = self.wrong or wait > 0
+        draw_text(p, QRectF(0, self.top - 230, self.canvas.width(), 60), self.title(wait), 40,
+                  QColor("#ff8a80") if alarm else theme.TEXT, bold=True,
                   align=Qt.AlignmentFlag.AlignHCenter, max_lines=1)
+        if wait > 0:
+            p.setOpacity(0.3)  # the keys are there, but take nothing while locked
         dots = "●" * len(self.entered) if self.entered else "—"
         draw_text(p, QRectF(0, self.top - 150, self.canvas.width(), 70), dots, 48, theme.ACCENT,
                   align=Qt.AlignmentFlag.AlignHCenter, max_lines=1)
@@ -266,6 +275,7 @@ class PinPad:
             p.drawEllipse(rect)
             draw_text(p, rect.adjusted(0, rect.height() * 0.28, 0, 0), key, 44, theme.TEXT,
                       bold=True, align=Qt.AlignmentFlag.AlignHCenter, max_lines=1)
+        p.setOpacity(1.0)
         draw_text(p, self.cancel_rect.adjusted(0, BUTTON * 0.3, 0, 0), "✕", 44, theme.TEXT,
                   align=Qt.AlignmentFlag.AlignHCenter, max_lines=1)
         p.restore()

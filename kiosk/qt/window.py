@@ -145,8 +145,17 @@ class ShowWindow(QWidget):
         self._user(self.player.goto(index, self.clock()))
 
     def toggle_pause(self) -> None:
+        """Space: the operator's hold, until Space again."""
         held = self.player.toggle_hold(self.clock())
-        log.info("auto-play %s", "paused" if held else "resumed")
+        log.info("auto-play %s", "held" if held else "resumed")
+        self._schedule()
+        self.update()
+
+    def pause_button(self) -> None:
+        """The on-screen pause: auto-play resumes after idle_resume without input (#18 D)."""
+        paused = self.player.toggle_pause(self.clock())
+        log.info("auto-play %s", f"paused for {self.deck.idle_resume:g} s after the last touch"
+                 if paused else "resumed")
         self._schedule()
         self.update()
 
@@ -237,6 +246,9 @@ class ShowWindow(QWidget):
     def _schedule(self) -> None:
         now = self.clock()
         due = self.player.deadline(now)
+        closing = self.interaction.deadline(now)  # overview and keypad close when left alone
+        if closing is not None:
+            due = closing if due is None else min(due, closing)
         if self._transition:
             end = self._transition.start + self._transition.duration
             due = end if due is None else min(due, end)
