@@ -17,13 +17,14 @@ from pydantic import ValidationError
 
 from kiosk.core.deck import Deck
 from kiosk.core.errors import problems_from_validation, suggest
+from kiosk.core.files import UnreadableFileError, check_regular
+from kiosk.core.images import image_problem
 from kiosk.core.problems import Problem
 from kiosk.core.yamlsrc import Located, PathKey, read_yaml
 
 log = logging.getLogger(__name__)
 
 INCLUDED_FILE_KEYS = ("slides", "sources")
-_IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF87a", b"GIF89a", b"BM")
 
 
 @dataclass(frozen=True)
@@ -153,8 +154,11 @@ def _splice(
         chain = " -> ".join(p.name for p in [*stack[stack.index(file):], file])
         state.add(doc.file, line, (*where, "include"), f"include cycle: {chain}")
         return
-    if not file.is_file():
-        state.add(doc.file, line, (*where, "include"), f"included file not found: {target}")
+    reason = _not_a_file(file)
+    if reason is not None:  # a FIFO or a device is named as such, and never opened (#18 A)
+        state.add(doc.file, line, (*where, "include"),
+                  f"included file not found: {target}" if reason == "file not found"
+                  else f"included file {target} {reason}")
         return
     state.files.append(file)
     sub = read_yaml(file, state.problems)
@@ -261,21 +265,27 @@ def _check_references(data: dict[str, Any], state: _State, root: Path) -> None:
 def _check_assets(state: _State) -> None:
     for path, raw, resolved in state.assets:
         file, line = state.lines.get(path, (state.files[0], 0))
-        if not resolved.is_file():
-            state.add(file, line, path, f"file not found: {raw} (looked for {resolved})", "asset")
-        elif path[-1] == "image" and not _looks_like_image(resolved):
-            state.add(file, line, path, f"not a PNG, JPEG, GIF or BMP image: {raw}", "asset")
+        try:
+            if path[-1] == "image":  # the same rules as the photo slide's decoder (#18 F)
+                message = image_problem(resolved, raw)
+            else:
+                check_regular(resolved)
+                message = None
+        except UnreadableFileError as exc:
+            reason = str(exc).removeprefix(f"{resolved}: ")
+            message = (f"file not found: {raw} (looked for {resolved})"
+                       if reason == "file not found" else f"{raw} {reason} ({resolved})")
+        if message is not None:  # the show plays on with a placeholder or a stale feed
+            state.add(file, line, path, message, "asset")
 
 
-def _looks_like_image(file: Path) -> bool:
+def _not_a_file(file: Path) -> str | None:
+    """Why ``file`` is not a regular file ("is a FIFO, not a file"), or None if it is one."""
     try:
-        with file.open("rb") as handle:
-            head = handle.read(16)
-    except OSError:
-        return False
-    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        return True
-    return any(head.startswith(magic) for magic in _IMAGE_MAGIC)
+        check_regular(file)
+    except UnreadableFileError as exc:
+        return str(exc).removeprefix(f"{file}: ")
+    return None
 
 
 def _local(problem: Problem, state: _State, root: Path) -> Problem:

@@ -14,12 +14,16 @@ from typing import Any
 
 import yaml
 
+from kiosk.core.files import UnreadableFileError, read_regular
 from kiosk.core.problems import Problem
 
 PathKey = tuple[str | int, ...]
 # libyaml's parser when present (10x faster on big decks); it gives the same marks.
 _COMPOSER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 MAX_NODES = 200_000  # a 1,000-slide deck has ~75,000; more is an alias bomb
+# A deck or an included file is at most 8 MB (a 1,000-slide deck is about 150 KB): a 1 GB
+# include or /dev/zero is refused before it is read, not parsed into gigabytes (#18 A).
+MAX_YAML_BYTES = 8 << 20
 _STR_TAG = "tag:yaml.org,2002:str"
 
 
@@ -119,10 +123,11 @@ def _problem_text(exc: yaml.YAMLError) -> str:
 def read_yaml(file: Path, problems: list[Problem], text: str | None = None) -> Located | None:
     """Parse one YAML file; on failure append located problems and return None."""
     if text is None:
-        try:
-            raw = file.read_bytes()
-        except OSError as exc:
-            problems.append(Problem(file, 0, (), f"cannot read file: {exc.strerror or exc}"))
+        try:  # regular files only, opened without blocking: a FIFO never hangs (#18 A)
+            raw = read_regular(file, MAX_YAML_BYTES)
+        except UnreadableFileError as exc:
+            reason = str(exc).removeprefix(f"{file}: ")
+            problems.append(Problem(file, 0, (), f"cannot read file: {reason}"))
             return None
         try:
             text = raw.decode("utf-8-sig")
