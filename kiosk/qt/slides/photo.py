@@ -1,7 +1,10 @@
 """Photo slide: cover or contain, a slow Ken Burns drift, a caption band with the credit.
 
 Images are decoded once at screen size (QImageReader.setScaledSize), never at full size; a
-missing or corrupt file gives a tasteful placeholder and one log line.
+missing or corrupt file gives a tasteful placeholder and one log line. Only a regular file is
+read, with a byte cap, and decoded from memory: a FIFO or a device never reaches Qt, whose
+reader would block on it (#18 A). The size rules are those of ``kiosk check``
+(:mod:`kiosk.core.images`), so a photo that checks clean is shown (#18 F).
 """
 
 from __future__ import annotations
@@ -9,9 +12,10 @@ from __future__ import annotations
 import logging
 import zlib
 from concurrent.futures import Future
+from concurrent.futures import TimeoutError as FutureTimeoutError
 from pathlib import Path
 
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import (
     QColor,
     QImage,
@@ -23,6 +27,8 @@ from PySide6.QtGui import (
 )
 
 from kiosk.core.deck import PhotoSlide
+from kiosk.core.files import UnreadableFileError, read_regular
+from kiosk.core.images import MAX_IMAGE_BYTES, sniff, too_large_to_decode
 from kiosk.core.numbers import ease_in_out
 from kiosk.qt import theme
 from kiosk.qt.slides.base import CENTER, RIGHT, SlideView, ViewContext
@@ -32,16 +38,33 @@ log = logging.getLogger(__name__)
 ZOOM = 0.10  # Ken Burns: from 100% to 110% over the slide
 BACKDROP = QColor("#03070d")
 BAND = 0.2  # caption band height, fraction of the canvas height
+# The UI thread waits at most this long for a photo still decoding (normally it is done,
+# prefetched a slide ahead); then the slide shows the placeholder, never a frozen show (#18 A).
+DECODE_WAIT_S = 5.0
 
 
 def decode(path: str, target: QSize, fit: str, headroom: float = 1.0 + ZOOM,
            exact: bool = False) -> QImage | None:
     """Read ``path`` scaled to cover/contain ``target`` device pixels (None if unreadable)."""
-    reader = QImageReader(path)
+    try:
+        data = read_regular(path, MAX_IMAGE_BYTES)
+    except UnreadableFileError as exc:
+        log.warning("photo unreadable: %s", exc)
+        return None
+    kind = sniff(data[:16])
+    buffer = QBuffer()
+    buffer.setData(QByteArray(data))
+    del data  # the QByteArray holds its own copy
+    buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+    reader = QImageReader(buffer)
     reader.setAutoTransform(True)  # honour EXIF rotation of camera photos
     size = reader.size()
     if not size.isValid() or size.isEmpty():
         log.warning("photo unreadable: %s (%s)", path, reader.errorString())
+        return None
+    too_large = too_large_to_decode(kind, size.width(), size.height())
+    if too_large:  # Qt would refuse it after reading: the words of `kiosk check` instead
+        log.warning("photo unreadable: %s: %s", path, too_large)
         return None
     sx, sy = target.width() / size.width(), target.height() / size.height()
     factor = (max(sx, sy) if fit == "cover" else min(sx, sy)) * headroom
@@ -110,7 +133,13 @@ class PhotoView(SlideView):
         if self._loaded:
             return
         if self._decoding is not None:
-            self._image = self._decoding.result()  # normally done: prefetched ahead
+            try:  # normally done: prefetched ahead; bounded, so the show never freezes
+                self._image = self._decoding.result(timeout=DECODE_WAIT_S)
+            except FutureTimeoutError:
+                log.warning("photo %s still decoding after %.0f s: placeholder for now",
+                            self.slide.image, DECODE_WAIT_S)
+                self._decoding.cancel()
+                self._image = None
             self._decoding = None
         else:
             self._image = decode(self.slide.image, self._target(), self.slide.fit,
