@@ -9,11 +9,12 @@ to the file that named them).
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from kiosk.core.keys import parse_chord
 from kiosk.core.values import Canvas, Duration, LocalText, describe
@@ -23,6 +24,26 @@ TransitionType = Literal["fade", "slide", "none"]
 _SOURCE_NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_\-]*$")
 _COLOR_RE = re.compile(r"^#[0-9A-Fa-f]{6}$")
 _CHANGE_RE = re.compile(r"^[+\-−]\s*\d+(\.\d+)?\s*\S*$")
+
+# Numbers a slide draws must fit on screen: NaN and ±inf cannot be drawn, past 1e15 a figure
+# spills out of its card, and at 1e308 a chart's axis range overflows to inf (#18 F).
+DRAWABLE_LIMIT = 1e15
+DRAWABLE_HELP = "a number between -1e15 and 1e15"
+
+
+def drawable(value: float) -> float:
+    """``value`` if it can be drawn; a ValueError that says what is allowed otherwise."""
+    if math.isnan(value):
+        raise ValueError(f"expected {DRAWABLE_HELP}, got NaN (not a number)")
+    if math.isinf(value):
+        raise ValueError(f"expected {DRAWABLE_HELP}, got {'-' if value < 0 else ''}infinity")
+    if abs(value) >= DRAWABLE_LIMIT:
+        raise ValueError(f"expected {DRAWABLE_HELP} (larger ones cannot be drawn), "
+                         f"got {value:g}")
+    return value
+
+
+Drawable = Annotated[float, AfterValidator(drawable)]
 
 
 class _Model(BaseModel):
@@ -93,19 +114,22 @@ class SimSource(_SourceBase):
     refresh: Duration = 1.0
     mode: Literal["walk", "replay"] = "walk"
     seed: int = 0
-    start: float = 100.0
-    step: float = Field(1.0, ge=0, description="largest change per tick of the random walk")
-    drift: float = Field(0.0, description="average change per tick (a counter that grows)")
-    min: float | None = None
-    max: float | None = None
+    start: Drawable = 100.0
+    step: Drawable = Field(1.0, ge=0, description="largest change per tick of the random walk")
+    drift: Drawable = Field(0.0, description="average change per tick (a counter that grows)")
+    min: Drawable | None = None
+    max: Drawable | None = None
     path: str | None = Field(None, description="CSV to replay (mode: replay)")
-    speed: float = Field(1.0, gt=0, description="replay: rows per refresh")
+    speed: Drawable = Field(1.0, gt=0, description="replay: rows per refresh")
     label: bool = Field(True, description="show 模拟数据 (simulated data) on slides using it")
 
     @model_validator(mode="after")
     def _replay_needs_path(self) -> SimSource:
         if self.mode == "replay" and not self.path:
             raise ValueError("mode: replay needs a path: to the CSV to replay")
+        if self.min is not None and self.max is not None and self.min > self.max:
+            raise ValueError(f"min ({self.min:g}) is above max ({self.max:g}); "
+                             "allowed: min ≤ max")
         return self
 
 
@@ -155,14 +179,15 @@ class FigureItem(_Model):
         if isinstance(value, bool):
             raise ValueError(f"expected a number or {{source: name}}, got {describe(value)}")
         if isinstance(value, int | float):
-            return float(value)
+            return drawable(float(value))
         if isinstance(value, str):
             try:
-                return float(value.replace(",", ""))
+                number = float(value.replace(",", ""))
             except ValueError:
                 raise ValueError(
                     f"expected a number or {{source: name}}, got {describe(value)}"
                 ) from None
+            return drawable(number)
         if isinstance(value, dict):
             return SourceRef.model_validate(value)
         raise ValueError(f"expected a number or {{source: name}}, got {describe(value)}")
@@ -186,7 +211,12 @@ class FiguresSlide(_SlideBase):
     items: tuple[FigureItem, ...] = Field(min_length=1, max_length=6)
 
 
-Point = tuple[float | str, float]
+def _drawable_x(value: float | str) -> float | str:
+    return drawable(value) if isinstance(value, float) else value
+
+
+# x: a number or a category name; both drawn numbers must be drawable (#18 F)
+Point = tuple[Annotated[float | str, AfterValidator(_drawable_x)], Drawable]
 
 
 class Series(_Model):
@@ -220,10 +250,17 @@ class ChartSlide(_SlideBase):
     unit: str = Field("", description="unit of the values, shown on the axis and last point")
     x_label: LocalText | None = None
     y_label: LocalText | None = None
-    y_min: float | None = None
-    y_max: float | None = None
+    y_min: Drawable | None = None
+    y_max: Drawable | None = None
     decimals: int | None = Field(None, ge=0, le=6,
                                  description="decimals of the value labels (default: up to 2)")
+
+    @model_validator(mode="after")
+    def _y_range(self) -> ChartSlide:
+        if self.y_min is not None and self.y_max is not None and self.y_min >= self.y_max:
+            raise ValueError(f"y_min ({self.y_min:g}) is not below y_max ({self.y_max:g}); "
+                             "allowed: y_min < y_max (the axis runs up from y_min)")
+        return self
 
 
 class PhotoSlide(_SlideBase):

@@ -16,7 +16,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QCoreApplication, QEvent, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QImage, QPainter, QResizeEvent
 
-from kiosk.core.deck import ChartSlide, Series
+from kiosk.core.deck import DRAWABLE_LIMIT, ChartSlide, Series
 from kiosk.qt import theme
 from kiosk.qt.fonts import font
 from kiosk.qt.slides.base import SlideView, ViewContext
@@ -30,7 +30,23 @@ def _inline(series: Series) -> tuple[list[float | str], list[float]]:
     return [x for x, _ in data], [y for _, y in data]
 
 
+def _drawable(xs: list[float], ys: list[float]) -> tuple[list[float], list[float]]:
+    """A feed's points as the plot can draw them. A feed may deliver any finite float, 1e308
+    included, and pyqtgraph refuses an infinite axis range (#18 F): points that are not
+    finite are skipped, the others clamped to the bound a deck's own values must keep."""
+    ax, ay = np.asarray(xs, float), np.asarray(ys, float)
+    if not ax.size or (np.isfinite(ax).all() and np.isfinite(ay).all()
+                       and max(np.abs(ax).max(), np.abs(ay).max()) < DRAWABLE_LIMIT):
+        return xs, ys  # the usual case: nothing to change
+    keep = np.isfinite(ax) & np.isfinite(ay)
+    bound = np.nextafter(DRAWABLE_LIMIT, 0)
+    return (np.clip(ax[keep], -bound, bound).tolist(),
+            np.clip(ay[keep], -bound, bound).tolist())
+
+
 def _fmt(value: float, decimals: int | None = None) -> str:
+    if abs(value) >= DRAWABLE_LIMIT / 10:  # no 16-digit labels across the plot (#18 F)
+        return f"{value:.3g}"
     if decimals is not None:
         return f"{value:.{decimals}f}"
     return f"{value:.2f}".rstrip("0").rstrip(".")
@@ -64,7 +80,8 @@ class ChartView(SlideView):
         feed = feeds.feeds.get(series.source) if feeds is not None else None
         if feed is None:
             return [], []
-        return [x for x, _ in feed.points], [y for _, y in feed.points]
+        xs, ys = _drawable([x for x, _ in feed.points], [y for _, y in feed.points])
+        return list(xs), ys
 
     def _feed_versions(self) -> tuple[int, ...]:
         feeds = self.ctx.feeds

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import QPointF, QRectF
 from PySide6.QtGui import QFontMetricsF, QPainter
 
-from kiosk.core.deck import FigureItem, FiguresSlide
+from kiosk.core.deck import DRAWABLE_LIMIT, FigureItem, FiguresSlide
 from kiosk.core.numbers import ease_out_cubic, format_number, magnitude
 from kiosk.qt import theme
 from kiosk.qt.fonts import font
@@ -85,7 +85,11 @@ class FiguresView(SlideView):
             return item.value
         feeds = self.ctx.feeds
         feed = feeds.feeds.get(item.value.source) if feeds is not None else None
-        return feed.value if feed is not None else None
+        value = feed.value if feed is not None else None
+        if value is not None and not abs(value) < DRAWABLE_LIMIT:
+            # a feed may deliver 1e308, which no card can hold (#18 F): a dash, as for no data
+            return None
+        return value
 
     def settle_time(self) -> float:
         return COUNT_UP_S + STAGGER_S * len(self.slide.items)
