@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import codecs
+import io
 import json
 import os
 import sys
@@ -61,7 +63,12 @@ def cmd_check(args: argparse.Namespace) -> int:
 def cmd_schema(args: argparse.Namespace) -> int:
     from kiosk.core.schema import deck_json_schema
 
-    print(json.dumps(deck_json_schema(), ensure_ascii=False, indent=2))
+    text = json.dumps(deck_json_schema(), ensure_ascii=False, indent=2)
+    try:
+        text.encode(sys.stdout.encoding or "utf-8")
+    except (UnicodeEncodeError, LookupError):  # an ASCII or cp1252 console (#18 F):
+        text = json.dumps(deck_json_schema(), indent=2)  # JSON's own \u escapes
+    print(text)
     return 0
 
 
@@ -176,7 +183,29 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _escape(error: UnicodeError) -> tuple[str | bytes, int]:
+    """surrogateescape where it applies (a file name's raw bytes in a C locale), else \\u."""
+    try:
+        return codecs.lookup_error("surrogateescape")(error)
+    except UnicodeError:
+        if not isinstance(error, UnicodeEncodeError):
+            raise
+    chars = error.object[error.start:error.end]
+    return "".join(f"\\u{ord(c):04x}" if ord(c) < 0x10000 else f"\\U{ord(c):08x}"
+                   for c in chars), error.end
+
+
+def _tolerant_output() -> None:
+    """A console that cannot show 中文 (ASCII, cp1252, LANG=C) gets \\u escapes instead of a
+    UnicodeEncodeError traceback (#18 F): paths, titles and the schema are mostly Chinese."""
+    codecs.register_error("kiosk-escape", _escape)
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper):  # not None (pythonw) or a test's stand-in
+            stream.reconfigure(errors="kiosk-escape")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    _tolerant_output()
     args = build_parser().parse_args(argv)
     try:
         return int(args.func(args))
