@@ -8,7 +8,7 @@ session honours. Windows: the current user's ``Run`` registry key. Both run
 from __future__ import annotations
 
 import os
-import shlex
+import re
 import sys
 from pathlib import Path
 
@@ -29,8 +29,39 @@ def xdg_entry_path() -> Path:
     return Path(base) / "autostart" / ENTRY_NAME
 
 
+# Desktop Entry spec, "The Exec key": an argument with one of these is quoted in "…", inside
+# which " ` $ \ take a backslash; % is written %%. shlex.quote is shell quoting, which the
+# spec does not use: its '…' and a raw newline made extra keys in the entry (#18 F).
+_RESERVED = frozenset(" \t\n\"'\\><~|&;$*?#()`")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+class AutostartError(ValueError):
+    """An argument that cannot go into a login entry; the message says which and why."""
+
+
+def check_args(run_args: list[str]) -> None:
+    """Refuse control characters (a newline, a tab): no login entry can hold them safely."""
+    for n, arg in enumerate(run_args, start=1):
+        found = _CONTROL.search(arg)
+        if found:
+            raise AutostartError(
+                f"argument {n} ({arg!r}) contains a control character "
+                f"({found.group()!r}); autostart arguments must be printable text")
+
+
+def exec_arg(arg: str) -> str:
+    """One argument of an Exec key, quoted only when the spec requires it."""
+    arg = arg.replace("%", "%%")  # % starts a field code (%f, %u …)
+    if arg and not _RESERVED.intersection(arg):
+        return arg
+    return '"' + re.sub(r'(["`$\\])', r"\\\1", arg) + '"'
+
+
 def desktop_entry(run_args: list[str]) -> str:
-    exec_line = " ".join(shlex.quote(part) for part in command(run_args))
+    check_args(run_args)
+    quoted = " ".join(exec_arg(part) for part in command(run_args))
+    exec_line = quoted.replace("\\", "\\\\")  # then the key file's own escaping of \
     return "\n".join([
         "[Desktop Entry]",
         "Type=Application",
@@ -46,6 +77,7 @@ def desktop_entry(run_args: list[str]) -> str:
 
 
 def enable(run_args: list[str]) -> str:
+    check_args(run_args)
     if sys.platform == "win32":
         import winreg
 
@@ -80,8 +112,12 @@ def disable() -> str | None:
 
 def main(action: str, run_args: list[str]) -> int:
     if action == "enable":
-        print(f"kiosk will start at login ({enable(run_args)}): "
-              f"{' '.join(command(run_args))}")
+        try:
+            where = enable(run_args)
+        except AutostartError as exc:
+            print(f"kiosk autostart: {exc}; nothing was changed", file=sys.stderr)
+            return 2
+        print(f"kiosk will start at login ({where}): {' '.join(command(run_args))}")
     elif action == "disable":
         removed = disable()
         print(f"autostart removed ({removed})" if removed else "autostart was not enabled")
