@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kiosk.core.deck import Deck
+from kiosk.core.deck import AnySlide, Deck
 from kiosk.core.feeds import FeedHub
 from kiosk.core.loader import load_deck
 from kiosk.core.problems import display_path
@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 SHEET_COLS = 4
 THUMB_W = 480
+CAPTION_PX = 20
 
 
 def export(args: argparse.Namespace) -> int:
@@ -93,7 +94,7 @@ def warm_feeds(deck: Deck, history_s: float = 120.0) -> FeedHub | None:
 def contact_sheet(frames: list[QImage], deck: Deck) -> QImage:
     """All slides as numbered thumbnails on one image."""
     from PySide6.QtCore import QRectF, Qt
-    from PySide6.QtGui import QColor, QImage, QPainter
+    from PySide6.QtGui import QColor, QFontMetricsF, QImage, QPainter
 
     from kiosk.qt.fonts import font
 
@@ -112,18 +113,31 @@ def contact_sheet(frames: list[QImage], deck: Deck) -> QImage:
     p.setRenderHint(QPainter.RenderHint.Antialiasing)
     p.setPen(QColor("#f4f7fb"))
     p.setFont(font(28, True))
+    heading = QFontMetricsF(font(28, True)).elidedText(
+        f"{deck.title.get('zh')} · {len(frames)} slides", Qt.TextElideMode.ElideMiddle,
+        sheet.width() - 2 * pad)
     p.drawText(QRectF(pad, 12, sheet.width() - 2 * pad, 44), int(Qt.AlignmentFlag.AlignVCenter),
-               f"{deck.title.get('zh')} · {len(frames)} slides")
+               heading)
     enabled = [s for s in deck.slides if s.enabled]
     for n, frame in enumerate(frames):
         x = pad + (n % cols) * (THUMB_W + pad)
         y = 60 + pad + (n // cols) * (thumb_h + pad + label)
         p.drawImage(QRectF(x, y, THUMB_W, thumb_h), frame)
-        p.setFont(font(20))
-        slide = enabled[n]
-        named = slide.title or (slide.caption if slide.type == "photo" else None)
-        title = named.get("zh") if named else ""
+        p.setFont(font(CAPTION_PX))
         p.drawText(QRectF(x, y + thumb_h + 6, THUMB_W, label - 6),
-                   int(Qt.AlignmentFlag.AlignLeft), f"{n + 1:03d} · {slide.type} · {title}")
+                   int(Qt.AlignmentFlag.AlignLeft), caption(n + 1, enabled[n], THUMB_W))
     p.end()
     return sheet
+
+
+def caption(number: int, slide: AnySlide, width: float) -> str:
+    """A thumbnail's caption, ending in "…" when it is wider than ``width`` (a clipped
+    drawText cut it mid-character, #18 F)."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QFontMetricsF
+
+    from kiosk.qt.fonts import font
+
+    named = slide.title or (slide.caption if slide.type == "photo" else None)
+    text = f"{number:03d} · {slide.type} · {named.get('zh') if named else ''}"
+    return QFontMetricsF(font(CAPTION_PX)).elidedText(text, Qt.TextElideMode.ElideRight, width)
