@@ -96,7 +96,7 @@ def test_a_server_that_never_answers_does_not_block_tick(server):
     assert hub.tick(0.016, 1000.016) == set()  # the next frame's tick does not wait either
     hub.wait_idle(timeout=30)
     hub.tick(1, 1001)
-    assert hub.feeds["slow"].error == "timed out after 0.5s"
+    assert hub.feeds["slow"].error == "timed out after 0.5 s"
     hub.close()
 
 
@@ -214,6 +214,8 @@ def test_sim_replays_a_csv_at_a_speed(tmp_path):
     spec = SimSource.model_validate({"kind": "sim", "mode": "replay", "speed": 2,
                                      "path": str(tmp_path / "flights.csv"), "refresh": "1s"})
     hub = FeedHub({"replay": spec}, now=0, wall=0)
+    hub.tick(0, 0)  # the CSV is read on a worker thread, never on the UI thread (#18 A)
+    hub.wait_idle(timeout=30)
     seen = []
     for second in range(5):
         hub.tick(second, second)

@@ -2,27 +2,44 @@
 
 The Qt layer calls :meth:`FeedHub.tick` from its timer; ``tick`` never blocks: it starts
 what is due, collects what has finished, and returns the names of the feeds whose data or
-state changed. A server that never answers occupies one worker, never the screen.
+state changed. Each source has at most one fetch at a time, on its own daemon thread: a
+server that never answers holds one thread, never the screen, never another source, and
+never the exit (#18 B). A fetch past its deadline is abandoned: its feed fails with
+"timed out after N s" while the thread ends by itself. One broken feed never stops the
+others: each feed's step is guarded.
 """
 
 from __future__ import annotations
 
-import concurrent.futures
-import hashlib
-import json
 import logging
+import time
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from kiosk.core.background import Job
 from kiosk.core.deck import FileSource, HttpSource, SimSource
+from kiosk.core.feeds import cache
 from kiosk.core.feeds.feed import Feed, FeedState, Spec
-from kiosk.core.feeds.fetch import Simulator, fetch_file, fetch_http
+from kiosk.core.feeds.fetch import Simulator, fetch_file, fetch_http, load_replay
 from kiosk.core.feeds.parse import FeedError
+from kiosk.core.feeds.redact import redact
 from kiosk.core.files import write_atomic
 
 log = logging.getLogger(__name__)
-MAX_WORKERS = 8
 PERSIST_EVERY_S = 10.0
+FILE_TIMEOUT_S = 5.0  # reading a local file or a replay's CSV (a hung network share)
+GRACE_S = 1.0  # past its own deadline, a fetch that has not returned is abandoned
+
+
+@dataclass
+class _Fetch:
+    job: Job[Any]
+    timeout: float  # what the feed's error will say
+    abandon_at: float  # on the hub's clock
+    abandoned: bool = False
 
 
 class FeedHub:
@@ -31,31 +48,36 @@ class FeedHub:
         self.feeds = {name: Feed(name, spec, now) for name, spec in sources.items()}
         self._sims = {name: Simulator(spec) for name, spec in sources.items()
                       if isinstance(spec, SimSource)}
-        self._pending: dict[str, concurrent.futures.Future[Any]] = {}
-        self._pool: concurrent.futures.ThreadPoolExecutor | None = None
+        self._pending: dict[str, _Fetch] = {}
         self._states: dict[str, FeedState] = {}
         self._persisted: dict[str, float] = {}
         self._cache = cache_dir
         for feed in self.feeds.values():
-            self._restore(feed)
+            self._restore(feed, wall)
             self._states[feed.name] = feed.state(wall)
 
     # ------------------------------------------------------------------ the loop
     def tick(self, now: float, wall: float) -> set[str]:
         """Apply finished fetches, start due ones; names whose data or state changed."""
         changed: set[str] = set()
-        for name, future in list(self._pending.items()):
-            if future.done():
+        for name, fetch in list(self._pending.items()):
+            if fetch.job.done():
                 del self._pending[name]
-                if self._apply(self.feeds[name], future, now, wall):
+                self.feeds[name].in_flight = False
+                feed = self.feeds[name]
+                if not fetch.abandoned and self._guarded(feed, now, self._apply, fetch.job,
+                                                         wall):
                     changed.add(name)
+            elif not fetch.abandoned and now >= fetch.abandon_at:
+                # stuck past its deadline (a DNS look-up, a hung share): say so now; the
+                # thread is left to end by itself, and no second one starts meanwhile
+                fetch.abandoned = True
+                self._fail(self.feeds[name], f"timed out after {fetch.timeout:g} s", now)
+                changed.add(name)
         for feed in self.feeds.values():
-            if _due(feed, now) and feed.name not in self._pending:
-                if feed.name in self._sims:
-                    feed.accept(self._sims[feed.name].next(wall), now)
-                    changed.add(feed.name)
-                else:
-                    self._start(feed, wall)
+            if (_due(feed, now) and feed.name not in self._pending
+                    and self._guarded(feed, now, self._step, wall)):
+                changed.add(feed.name)
         for feed in self.feeds.values():
             state = feed.state(wall)
             if state != self._states[feed.name]:
@@ -64,29 +86,52 @@ class FeedHub:
                 changed.add(feed.name)
         return changed
 
-    def _start(self, feed: Feed, wall: float) -> None:
-        if self._pool is None:
-            workers = min(MAX_WORKERS, max(1, len(self.feeds) - len(self._sims)))
-            self._pool = concurrent.futures.ThreadPoolExecutor(
-                max_workers=workers, thread_name_prefix="kiosk-feed")
-        spec = feed.spec
-        feed.in_flight = True
-        if isinstance(spec, HttpSource):
-            self._pending[feed.name] = self._pool.submit(fetch_http, spec, wall)
-        elif isinstance(spec, FileSource):
-            self._pending[feed.name] = self._pool.submit(fetch_file, spec, feed.stamp)
-
-    def _apply(self, feed: Feed, future: concurrent.futures.Future[Any], now: float,
-               wall: float) -> bool:
-        feed.in_flight = False
-        try:
-            result = future.result()
-        except FeedError as exc:
-            feed.fail(str(exc), now)
+    def _step(self, feed: Feed, now: float, wall: float) -> bool:
+        """Start a due fetch, or take a simulation's next value (True: new data)."""
+        sim = self._sims.get(feed.name)
+        if sim is not None and not sim.needs_rows:
+            feed.accept(sim.next(wall), now)
             return True
-        except Exception as exc:  # a bug in a fetcher must not stop the feed loop
-            log.exception("feed %s: unexpected error", feed.name)
-            feed.fail(f"internal error: {exc!r}", now)
+        spec = feed.spec
+        if isinstance(spec, HttpSource):
+            self._start(feed, now, spec.timeout, fetch_http, spec, wall)
+        elif isinstance(spec, FileSource):
+            self._start(feed, now, FILE_TIMEOUT_S, fetch_file, spec, feed.stamp)
+        elif isinstance(spec, SimSource):  # a replay's CSV: read off the UI thread (#18 A)
+            self._start(feed, now, FILE_TIMEOUT_S, load_replay, spec)
+        return False
+
+    def _start(self, feed: Feed, now: float, timeout: float, fn: Any, *args: Any) -> None:
+        try:
+            job = Job(f"kiosk-feed-{feed.name}", fn, *args)
+        except RuntimeError as exc:  # no thread to be had: try again after the backoff
+            raise FeedError(f"cannot start a fetch: {exc}") from None
+        feed.in_flight = True
+        self._pending[feed.name] = _Fetch(job, timeout, now + timeout + GRACE_S)
+
+    def _guarded(self, feed: Feed, now: float, step: Callable[..., bool], *args: Any) -> bool:
+        """``step(feed, now, *args)``; whatever it raises fails that feed alone (#18 B)."""
+        try:
+            return step(feed, now, *args)
+        except FeedError as exc:
+            self._fail(feed, str(exc), now)
+        except Exception as exc:  # a bug: its traceback once per new message, not per tick
+            message = redact(f"internal error: {exc!r}", feed.spec)
+            if message != feed.error:
+                log.error("feed %s: %s", feed.name, redact(
+                    "".join(traceback.format_exception(exc)).rstrip(), feed.spec))
+            self._fail(feed, message, now)
+        return True
+
+    def _fail(self, feed: Feed, error: str, now: float) -> None:
+        feed.fail(redact(error, feed.spec), now)  # never a password or token (#18 F)
+
+    def _apply(self, feed: Feed, now: float, job: Job[Any], wall: float) -> bool:
+        result = job.result()
+        sim = self._sims.get(feed.name)
+        if sim is not None:  # a replay's rows, loaded
+            sim.rows = result
+            feed.accept(sim.next(wall), now)
             return True
         if isinstance(result, tuple):  # file feeds: (reading or None, stamp)
             reading, feed.stamp = result
@@ -114,8 +159,10 @@ class FeedHub:
         return name in self._pending
 
     def wait_idle(self, timeout: float | None = None) -> None:
-        """Block until the fetches in flight finish (tests and shutdown only)."""
-        concurrent.futures.wait(list(self._pending.values()), timeout=timeout)
+        """Block until the fetches in flight end, ``timeout`` in all (tests and export)."""
+        end = None if timeout is None else time.monotonic() + timeout
+        for fetch in list(self._pending.values()):
+            fetch.job.wait(None if end is None else max(0.0, end - time.monotonic()))
 
     def snapshot(self, wall: float) -> dict[str, dict[str, Any]]:
         """Per feed: state, latest value, point count, updated time, error (status file)."""
@@ -125,13 +172,10 @@ class FeedHub:
                 for name, feed in self.feeds.items()}
 
     def close(self, wall: float | None = None) -> None:
-        """Persist every feed and stop the workers (a hanging request is abandoned)."""
+        """Persist every feed; fetches in flight are abandoned, never waited for."""
         for feed in self.feeds.values():
             if wall is not None:
                 self._persist(feed, wall, force=True)
-        if self._pool is not None:
-            self._pool.shutdown(wait=False, cancel_futures=True)
-            self._pool = None
         self._pending.clear()
 
     # ------------------------------------------------------------------ offline cache
@@ -140,10 +184,6 @@ class FeedHub:
             return None
         return self._cache / f"{feed.name}.json"
 
-    @staticmethod
-    def _fingerprint(spec: Spec) -> str:
-        return hashlib.sha1(spec.model_dump_json().encode()).hexdigest()[:16]
-
     def _persist(self, feed: Feed, wall: float, force: bool = False) -> None:
         path = self._cache_file(feed)
         if path is None or not feed.has_data or feed.updated is None:
@@ -151,29 +191,26 @@ class FeedHub:
         if not force and wall - self._persisted.get(feed.name, -1e18) < PERSIST_EVERY_S:
             return
         self._persisted[feed.name] = wall
-        data = {"spec": self._fingerprint(feed.spec), "updated": feed.updated,
-                "points": list(feed.points)}
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            write_atomic(path, json.dumps(data))
+            write_atomic(path, cache.dump(feed.spec.model_dump_json(), feed.updated,
+                                          list(feed.points)))
         except OSError as exc:
             log.warning("feed %s: cannot write the offline cache %s: %s", feed.name, path, exc)
 
-    def _restore(self, feed: Feed) -> None:
+    def _restore(self, feed: Feed, wall: float) -> None:
         path = self._cache_file(feed)
-        if path is None or not path.is_file():
+        if path is None:
             return
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-            if data.get("spec") != self._fingerprint(feed.spec):
-                return  # the source changed since: its old data would be wrong
-            points = [(float(x), float(y)) for x, y in data["points"]]
-            feed.restore(points, float(data["updated"]))
+            cached = cache.load(path, feed.spec.model_dump_json(), wall)
+        except cache.CacheError as exc:
+            log.warning("feed %s: ignoring the offline cache %s: %s", feed.name, path, exc)
+            return
+        if cached is not None:
+            feed.restore(*cached)
             log.info("feed %s: restored %d point(s) from the offline cache", feed.name,
-                     len(points))
-        except (OSError, ValueError, KeyError, TypeError) as exc:
-            log.warning("feed %s: ignoring an unreadable offline cache %s: %s", feed.name,
-                        path, exc)
+                     len(cached[0]))
 
 
 def _due(feed: Feed, now: float) -> bool:

@@ -45,7 +45,10 @@ def number(value: Any, what: str = "value") -> float:
     if isinstance(value, bool) or value is None:
         raise FeedError(f"{what} is not a number: {value!r}")
     if isinstance(value, int | float):
-        result = float(value)
+        try:
+            result = float(value)
+        except OverflowError:  # an integer like 10**400: bad input, not a bug (#18 F)
+            raise FeedError(f"{what} is out of range: {str(value)[:20]}…") from None
     elif isinstance(value, str):
         try:
             result = float(value.strip().replace(",", ""))
@@ -58,11 +61,16 @@ def number(value: Any, what: str = "value") -> float:
     return result
 
 
-def reading_from(value: Any) -> float | list[Point]:
-    """A scalar, or a series from ``[y, …]``, ``[[x, y], …]`` or ``[{x:…, y:…}, …]``."""
+def reading_from(value: Any, keep: int | None = None) -> float | list[Point]:
+    """A scalar, or a series from ``[y, …]``, ``[[x, y], …]`` or ``[{x:…, y:…}, …]``.
+
+    ``keep``: convert only the last ``keep`` items (the feed's window); the rest would be
+    thrown away after costing the worker time and memory (#18 B).
+    """
     if isinstance(value, list):
         points: list[Point] = []
-        for i, item in enumerate(value):
+        start = 0 if keep is None else max(0, len(value) - keep)
+        for i, item in enumerate(value[start:], start):
             if isinstance(item, list | tuple) and len(item) == 2:
                 points.append((number(item[0], f"point {i} x"), number(item[1], f"point {i} y")))
             elif isinstance(item, dict) and "y" in item:
@@ -81,35 +89,68 @@ def reading_from(value: Any) -> float | list[Point]:
     return number(value)
 
 
-def parse_json(raw: bytes, field: str | None) -> float | list[Point]:
+def parse_json(raw: bytes, field: str | None, keep: int | None = None) -> float | list[Point]:
     try:
         data = json.loads(raw.decode("utf-8-sig"))
     except (UnicodeDecodeError, ValueError) as exc:
         raise FeedError(f"malformed JSON: {str(exc)[:80]}") from None
-    return reading_from(extract_field(data, field))
+    except RecursionError:  # [[[[…]]]] thousands deep: bad input, not a bug (#18 F)
+        raise FeedError("malformed JSON: nested too deeply") from None
+    return reading_from(extract_field(data, field), keep)
 
 
-def parse_csv(raw: bytes) -> float | list[Point]:
-    """CSV of ``x,y`` rows (a header row is skipped), or a single value."""
+def parse_csv(raw: bytes, keep: int | None = None) -> float | list[Point]:
+    """CSV of ``x,y`` rows (a header row is skipped), or a single value.
+
+    ``keep``: only the last ``keep`` rows are parsed (a series keeps its ``window`` anyway).
+    A 1,000,000-row file rewritten every second would otherwise cost seconds of parsing
+    and a million tuples per rewrite (#18 B); the tail is found with a few ``rfind`` calls.
+    """
+    start = 0 if keep is None else _tail_start(raw, keep)
     try:
-        text = raw.decode("utf-8-sig")
+        text = raw[start:].decode("utf-8-sig" if start == 0 else "utf-8")
     except UnicodeDecodeError:
         raise FeedError("CSV is not UTF-8 text") from None
     rows = [row for row in csv.reader(io.StringIO(text)) if any(cell.strip() for cell in row)]
     if not rows:
         raise FeedError("CSV is empty")
-    if len(rows) == 1 and len(rows[0]) == 1:
+    if start == 0 and len(rows) == 1 and len(rows[0]) == 1:
         return number(rows[0][0])
     points: list[Point] = []
     for line, row in enumerate(rows, start=1):
         if len(row) < 2:
-            raise FeedError(f"CSV line {line}: expected x,y, got {','.join(row)[:40]!r}")
+            raise FeedError(f"CSV line {_line(raw, start, line)}: expected x,y, "
+                            f"got {','.join(row)[:40]!r}")
         try:
             points.append((number(row[0]), number(row[1])))
         except FeedError:
-            if line == 1 and not points:
+            if line == 1 and not points and start == 0:
                 continue  # header
-            raise FeedError(f"CSV line {line}: not numbers: {','.join(row)[:40]!r}") from None
+            raise FeedError(f"CSV line {_line(raw, start, line)}: not numbers: "
+                            f"{','.join(row)[:40]!r}") from None
     if not points:
         raise FeedError("CSV has no data rows")
     return points
+
+
+def _tail_start(raw: bytes, keep: int) -> int:
+    """Offset of the start of the last ``keep`` non-empty lines (0: the whole file)."""
+    end = len(raw)
+    while end > 0 and raw[end - 1] in b"\r\n\t ":
+        end -= 1
+    found = 0
+    while end > 0:
+        newline = raw.rfind(b"\n", 0, end)
+        if newline < 0:
+            return 0
+        if raw[newline + 1:end].strip():
+            found += 1
+            if found == keep:
+                return newline + 1
+        end = newline
+    return 0
+
+
+def _line(raw: bytes, start: int, row: int) -> int:
+    """The file's line number of the ``row``-th line of the tail starting at ``start``."""
+    return row + (raw.count(b"\n", 0, start) if start else 0)
