@@ -17,6 +17,7 @@ from PySide6.QtGui import QGuiApplication, QScreen
 from PySide6.QtWidgets import QApplication
 
 from kiosk.imports import plain_imports
+from kiosk.qt.exiting import arm_watchdog, end_process
 from kiosk.qt.fonts import load_fonts
 
 if TYPE_CHECKING:
@@ -54,9 +55,10 @@ def run(args: argparse.Namespace) -> int:
               "not starting a second one.", file=sys.stderr)
         return 0
     try:
-        return _run(args, app, screen, number, log_file)
+        code = _run(args, app, screen, number, log_file)
     finally:
         lock.unlock()
+    end_process(code)  # bounded, whatever is still stuck (#18 B)
 
 
 def _run(args: argparse.Namespace, app: QApplication, screen: QScreen, number: int,
@@ -117,9 +119,11 @@ def _run(args: argparse.Namespace, app: QApplication, screen: QScreen, number: i
     awake = ScreenAwake()
     # xset and D-Bus calls are not needed for the first frame: keep them off its path
     QTimer.singleShot(1000, awake.hold)
+    code = 1  # if the event loop itself raised
     try:
-        code = app.exec()
+        code = int(app.exec())
     finally:
+        arm_watchdog(code)  # a hung clean-up must not hold the exit either (#18 B)
         show.stop()
         awake.release()
     log.info("show ended")

@@ -8,7 +8,6 @@ includes; the new deck is parsed on a worker thread), status (1 Hz), and the sch
 
 from __future__ import annotations
 
-import concurrent.futures
 import datetime as dt
 import hashlib
 import json
@@ -19,6 +18,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer
 
+from kiosk.core.background import Job
 from kiosk.core.deck import Deck
 from kiosk.core.feeds import FeedHub
 from kiosk.core.files import cache_root, write_atomic
@@ -59,8 +59,8 @@ class Show(QObject):
                                  feeds=self.hub, wall=wall, kiosk_mode=kiosk_mode,
                                  on_exit=on_exit)
         self.watcher = FileWatcher(result.files)
-        self._pool = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="kiosk-reload")
-        self._loading: concurrent.futures.Future[LoadResult] | None = None
+        # a load runs on a daemon thread that stop() and the exit never wait for (#18 B)
+        self._loading: Job[LoadResult] | None = None
         self._timers = []
         for interval, slot in ((FEEDS_MS, self.tick_feeds), (RELOAD_MS, self.check_reload),
                                (STATUS_MS, self.write_status)):
@@ -133,11 +133,11 @@ class Show(QObject):
         """Poll the deck's files; parse an edited deck off the UI thread, then apply it."""
         if self._loading is not None:
             if self._loading.done():
-                future, self._loading = self._loading, None
-                self._apply(future.result())
+                job, self._loading = self._loading, None
+                self._apply(job.result())
             return
         if self.watcher.changed():
-            self._loading = self._pool.submit(load_deck, self.deck_path)
+            self._loading = Job("kiosk-reload", load_deck, self.deck_path)
 
     def _apply(self, result: LoadResult) -> None:
         self.watcher.watch(result.files)  # includes may have been added or removed
@@ -172,7 +172,7 @@ class Show(QObject):
     def wait_reload(self, timeout: float = 30) -> None:
         """Tests: let a reload that has started finish, then apply it."""
         if self._loading is not None:
-            concurrent.futures.wait([self._loading], timeout=timeout)
+            self._loading.wait(timeout)
         self.check_reload()
 
     # ------------------------------------------------------------------ status file
@@ -184,6 +184,7 @@ class Show(QObject):
             wall=self.wall(), deck_path=self.deck_path, deck_ok=not self.problems,
             problems=self.problems, index=window.index, slide=self.deck.slides[window.index],
             paused=window.player.paused, sources=self.hub.snapshot(self.wall()))
+        document["window"] = window.presence.status()  # minimised or gone is not "ok" (#18 D)
         try:
             write_atomic(self.status_file, json.dumps(document, ensure_ascii=False, indent=2))
         except OSError as exc:
@@ -196,5 +197,5 @@ class Show(QObject):
             timer.stop()
         self.window.stop()
         self.hub.close(self.wall())
-        self._pool.shutdown(wait=True, cancel_futures=True)
+        self._loading = None  # a stuck load is abandoned, not waited for (#18 B)
         self.write_status()
