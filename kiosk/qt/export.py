@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kiosk.core.deck import AnySlide, Deck
+from kiosk.core.deck import AnySlide, Deck, SimSource
 from kiosk.core.feeds import FeedHub
 from kiosk.core.loader import load_deck
 from kiosk.core.problems import display_path
@@ -79,15 +79,17 @@ def warm_feeds(deck: Deck, history_s: float = 120.0) -> FeedHub | None:
         return None
     wall = time.time()
     hub = FeedHub(deck.sources, 0.0, wall - history_s)
+    hub.tick(0.0, wall - history_s)  # replays read their CSV on a worker: let them load
+    hub.wait_idle(timeout=5)
     steps = int(history_s * 2)
     for step in range(steps + 1):
         hub.tick(step * 0.5, wall - history_s + step * 0.5)
     for feed in hub.feeds.values():  # read real sources now, stamped with the present time
-        feed.next_due = 0.0
-    hub.wait_idle(timeout=5)
-    hub.tick(history_s + 1, wall)
-    hub.wait_idle(timeout=5)
-    hub.tick(history_s + 1, wall)
+        if not isinstance(feed.spec, SimSource):  # a sim sampled twice at `wall` drew a
+            feed.next_due = 0.0  # vertical hook at the end of its line (#18 F)
+    for _ in range(2):  # start, then apply; at the loop's last `now`: no sim is due
+        hub.wait_idle(timeout=5)
+        hub.tick(history_s, wall)
     return hub
 
 
