@@ -49,3 +49,58 @@ class FeedServer:
         self.release.set()
         self.httpd.shutdown()
         self.httpd.server_close()
+
+
+class TrickleServer:
+    """A raw TCP server on 127.0.0.1 that answers one byte at a time, forever (#18 B).
+
+    ``mode``: ``headers`` (a status line and header lines that never end), ``body`` (whole
+    headers, then a body that never ends) or ``silent`` (accepts and sends nothing). Each
+    byte follows the last by ``interval`` s, well inside any per-receive timeout, so only a
+    deadline for the whole fetch ends it. ``stop()`` releases every connection.
+    """
+
+    def __init__(self, mode: str = "headers", interval: float = 0.2) -> None:
+        import socket
+
+        self.mode, self.interval = mode, interval
+        self.connections = 0
+        self.done = threading.Event()
+        self.sock = socket.create_server(("127.0.0.1", 0))
+        self.sock.settimeout(0.2)
+        port = self.sock.getsockname()[1]
+        self.url = f"http://127.0.0.1:{port}/feed.json"
+        self.thread = threading.Thread(target=self._accept, daemon=True)
+        self.thread.start()
+
+    def _stream(self) -> bytes:
+        if self.mode == "headers":
+            return b"HTTP/1.1 200 OK\r\n" + b"X-Slow: " + b"a" * 10**6
+        if self.mode == "body":
+            return (b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                    b"Content-Length: 1000000\r\n\r\n[" + b"1," * 10**6)
+        return b""
+
+    def _accept(self) -> None:
+        while not self.done.is_set():
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                continue
+            self.connections += 1
+            threading.Thread(target=self._serve, args=(conn,), daemon=True).start()
+
+    def _serve(self, conn) -> None:
+        with conn:
+            for byte in self._stream():  # silent: nothing, until stop()
+                if self.done.wait(self.interval):
+                    return
+                try:
+                    conn.sendall(bytes([byte]))
+                except OSError:
+                    return
+            self.done.wait()
+
+    def stop(self) -> None:
+        self.done.set()
+        self.sock.close()
