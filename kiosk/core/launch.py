@@ -11,6 +11,13 @@ Only decks whose first frame is the same at every start keep one (:func:`repeata
 opening hours, no dated slides, no live data on the first slide. Anything that could change the
 picture (a file's size or modification time, the screen, rotation, animations, the code)
 makes the stored frame miss, and the start simply goes without it.
+
+The files are the show's own, but they are read like any input (#18 C): both reads are
+bounded (:data:`META_MAX_BYTES`, and the pixels by the size the metadata declares), the
+metadata is checked field by field, only the pixel formats the store writes are accepted (a
+Mono or Indexed format with no colour table crashes the painter), and the pixels must match
+their CRC-32 (random bytes of the right size would otherwise fill the screen with noise).
+Anything wrong costs only the picture, with one warning.
 """
 
 from __future__ import annotations
@@ -25,14 +32,20 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kiosk import __version__
-from kiosk.core.files import write_atomic
+from kiosk.core.files import UnreadableFileError, read_regular, write_atomic
 
 if TYPE_CHECKING:
     from kiosk.core.deck import Deck
     from kiosk.core.loader import LoadResult
 
 log = logging.getLogger(__name__)
-FORMAT = 1  # bump when the files' layout changes
+FORMAT = 2  # bump when the files' layout changes (2: a CRC-32 of the pixels)
+# The QImage.Format values the store writes, all 4 bytes a pixel with rows of exactly
+# width * 4 bytes: RGB32, ARGB32, ARGB32_Premultiplied. The Qt side converts any other.
+PIXEL_FORMATS = frozenset({4, 5, 6})
+BYTES_PER_PIXEL = 4
+MAX_SIDE = 16384  # pixels: past 8K screens; bounds the pixels' read to 1 GiB at most
+META_MAX_BYTES = 1 << 20  # the metadata lists the deck's files: some 200 bytes each
 
 
 @dataclass(frozen=True)
@@ -99,27 +112,33 @@ class LaunchStore:
     def find(self, context: dict[str, Any]) -> Frame | None:
         """The stored frame, when it was drawn for this context from the same files."""
         try:
-            meta = json.loads(self.meta.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            return None
-        except (OSError, ValueError) as exc:
-            log.warning("ignoring the launch image: cannot read %s: %s", self.meta, exc)
+            raw = read_regular(self.meta, META_MAX_BYTES)
+        except UnreadableFileError as exc:
+            if not self.meta.exists():
+                return None  # the first start, or the frame was dropped: nothing to warn about
+            log.warning("ignoring the launch image: %s", exc)
             return None
         try:
+            meta = json.loads(raw.decode("utf-8"))
+            if not isinstance(meta, dict):
+                raise ValueError("the metadata is not a JSON object")
             if meta.get("format") != FORMAT or meta.get("context") != _plain(context):
-                return None
-            for name, stat in meta["files"]:
+                return None  # another start's picture: a miss, not damage
+            for name, stat in _files(meta.get("files")):
                 if _stat(Path(name)) != stat:
                     return None
-            width, height, stride, pixel_format = (int(meta[k]) for k in
-                                                   ("width", "height", "stride", "pixel_format"))
-            data = self.pixels.read_bytes()
-        except (OSError, KeyError, TypeError, ValueError) as exc:
+            width, height, stride, pixel_format, crc = _geometry(meta)
+            data = read_regular(self.pixels, stride * height)
+        except (OSError, ValueError, RecursionError) as exc:  # RecursionError: deep JSON
             log.warning("ignoring the launch image %s: %s", self.pixels, exc)
             return None
-        if width <= 0 or height <= 0 or stride < width or len(data) != stride * height:
+        if len(data) != stride * height:
             log.warning("ignoring the launch image %s: %d bytes for %dx%d", self.pixels,
                         len(data), width, height)
+            return None
+        if zlib.crc32(data) != crc:  # some 2 ms for a 1080p frame
+            log.warning("ignoring the launch image %s: its pixels do not match their checksum",
+                        self.pixels)
             return None
         return Frame(width, height, stride, pixel_format, data)
 
@@ -128,7 +147,14 @@ class LaunchStore:
         meta = {"format": FORMAT, "context": _plain(context),
                 "files": [[str(f), _stat(f)] for f in files], "width": frame.width,
                 "height": frame.height, "stride": frame.stride,
-                "pixel_format": frame.pixel_format}
+                "pixel_format": frame.pixel_format, "crc32": zlib.crc32(frame.data)}
+        try:  # never store what find() would refuse
+            _geometry(meta)
+            if len(frame.data) != frame.stride * frame.height:
+                raise ValueError(f"{len(frame.data)} bytes for {frame.width}x{frame.height}")
+        except ValueError as exc:
+            log.warning("not keeping the launch image: %s", exc)
+            return False
         try:
             self.meta.parent.mkdir(parents=True, exist_ok=True)
             self.forget()  # never a new picture under old metadata, even for a moment
@@ -149,3 +175,41 @@ class LaunchStore:
             except OSError as exc:
                 log.warning("cannot remove %s: %s", file, exc)
 
+
+
+def _whole(meta: dict[str, Any], key: str, low: int, high: int) -> int:
+    value = meta.get(key)
+    if type(value) is not int or not low <= value <= high:  # not bool, float, NaN or 1e300
+        raise ValueError(f"{key} is {value!r}, not a whole number from {low} to {high}")
+    return value
+
+
+def _geometry(meta: dict[str, Any]) -> tuple[int, int, int, int, int]:
+    """Width, height, stride, pixel format and CRC-32, each checked; else ValueError."""
+    width = _whole(meta, "width", 1, MAX_SIDE)
+    height = _whole(meta, "height", 1, MAX_SIDE)
+    stride = _whole(meta, "stride", 1, MAX_SIDE * BYTES_PER_PIXEL)
+    pixel_format = _whole(meta, "pixel_format", 0, 1 << 16)
+    crc = _whole(meta, "crc32", 0, 0xFFFFFFFF)
+    if pixel_format not in PIXEL_FORMATS:
+        raise ValueError(f"pixel format {pixel_format} is not one the store writes "
+                         f"({', '.join(map(str, sorted(PIXEL_FORMATS)))})")
+    if stride != width * BYTES_PER_PIXEL:
+        raise ValueError(f"stride {stride} does not fit a width of {width}")
+    return width, height, stride, pixel_format, crc
+
+
+def _files(value: Any) -> list[tuple[str, list[int] | None]]:
+    """The metadata's ``files``: [name, [size, mtime_ns] or null] pairs; else ValueError."""
+    if not isinstance(value, list):
+        raise ValueError("files is not a list")
+    files: list[tuple[str, list[int] | None]] = []
+    for entry in value:
+        if not (isinstance(entry, list) and len(entry) == 2 and isinstance(entry[0], str)):
+            raise ValueError(f"files has an entry {entry!r:.80}")
+        name, stat = entry
+        if stat is not None and not (isinstance(stat, list) and len(stat) == 2
+                                     and all(type(v) is int for v in stat)):
+            raise ValueError(f"files has an entry {entry!r:.80}")
+        files.append((name, stat))
+    return files

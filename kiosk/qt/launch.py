@@ -29,7 +29,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QWidget
 
-from kiosk.core.launch import Frame, LaunchStore
+from kiosk.core.launch import PIXEL_FORMATS, Frame, LaunchStore
 
 if TYPE_CHECKING:
     from kiosk.core.loader import LoadResult
@@ -156,6 +156,8 @@ class Launch(QObject):
         # then draw it again for the file
         QGuiApplication.sync()
         image = window.grab().toImage()
+        if image.format().value not in PIXEL_FORMATS:  # the only ones the store reads back
+            image = image.convertToFormat(QImage.Format.Format_RGB32)
         frame = Frame(image.width(), image.height(), image.bytesPerLine(),
                       image.format().value, bytes(image.constBits()))
         self.writer = threading.Thread(target=self.store.save, name="kiosk-launch-image",
