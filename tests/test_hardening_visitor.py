@@ -7,9 +7,15 @@ clicks on a window with a fake clock. The window-manager cases run on a real X s
 
 from __future__ import annotations
 
+import json
 import logging
+import os
+import shutil
+import subprocess
+import sys
 
 import pytest
+import yaml
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtTest import QTest
@@ -269,3 +275,176 @@ def test_windowed_mode_without_a_pin_keeps_its_corner_exit(qtbot, app, tmp_path,
         window.clock.advance(0.3)
     assert exits == [True]
     window.stop()
+
+
+# ---------------------------------------------------------------- iconified or destroyed window
+
+
+@pytest.fixture
+def kiosk_show(qtbot, app, tmp_path):
+    """A locked show with a status file, on screen; stopped even when the test fails."""
+    from kiosk.qt.controller import Show
+
+    from .test_touch import _allow_close
+
+    path = tmp_path / "deck.yaml"
+    path.write_text(yaml.safe_dump(deck_data(exit_pin="2468")), encoding="utf-8")
+    show = Show(path, load_deck(path), animations=False, status_file=tmp_path / "status.json",
+                cache_root=tmp_path / "cache", clock=FakeClock(), kiosk_mode=True,
+                on_exit=lambda: None)
+    qtbot.addWidget(show.window, before_close_func=_allow_close)
+    show.window.resize(320, 180)
+    show.window.show()
+    on_screen(qtbot, show.window)
+    yield show
+    show.stop()
+
+
+def on_screen(qtbot, window) -> None:
+    qtbot.waitUntil(lambda: window.windowHandle().isExposed(), timeout=30_000)
+    window.presence.check()  # on screen once: from now on it is kept there
+
+
+def window_status(show) -> dict:
+    show.write_status()
+    return json.loads(show.status_file.read_text(encoding="utf-8"))["window"]
+
+
+def test_an_iconified_kiosk_window_comes_back_and_the_status_says_so(qtbot, kiosk_show,
+                                                                     caplog):
+    show = kiosk_show
+    window = show.window
+    assert window_status(show) == {"visible": True, "state": "normal"}
+    with caplog.at_level(logging.INFO, logger="kiosk.qt.presence"):
+        window.setWindowState(Qt.WindowState.WindowMinimized)  # as a window manager does
+        assert window_status(show) == {"visible": False, "state": "minimized"}
+        qtbot.waitUntil(lambda: not window.isMinimized(), timeout=30_000)  # a guard, not a
+        qtbot.waitUntil(lambda: window_status(show)["visible"], timeout=30_000)  # stopwatch
+        qtbot.waitUntil(lambda: len(caplog.messages) == 2, timeout=30_000)
+    assert window_status(show) == {"visible": True, "state": "normal"}
+    assert caplog.messages == ["window minimized: bringing it back", "window back on screen"]
+
+
+def test_a_kiosk_window_whose_native_window_is_gone_is_made_again(qtbot, kiosk_show, caplog):
+    show = kiosk_show
+    window = show.window
+    with caplog.at_level(logging.WARNING, logger="kiosk.qt.presence"):
+        window.windowHandle().destroy()  # what `xdotool windowclose` leaves Qt with
+        assert window_status(show) == {"visible": False, "state": "hidden"}
+        qtbot.waitUntil(lambda: window_status(show)["visible"], timeout=30_000)
+    assert "window hidden: bringing it back" in caplog.messages
+    window.grab()  # it paints again
+
+
+def test_a_windowed_show_may_be_minimised(qtbot, app, tmp_path):
+    window, _ = make(qtbot, deck_from(tmp_path, deck_data()), kiosk_mode=False)
+    on_screen(qtbot, window)
+    window.setWindowState(Qt.WindowState.WindowMinimized)
+    window.presence.check()
+    assert window.isMinimized() and window.presence.reasserted == 0
+    window.stop()
+
+
+# ---------------------------------------------------------------- the same on a real X server
+
+TITLE = "visitor-presence-test"
+
+
+@pytest.fixture
+def x_display():
+    """Xvfb with openbox, the window manager whose Alt+Space menu iconified the show."""
+    from .conftest import REPO
+
+    if shutil.which("Xvfb") is None or shutil.which("openbox") is None:
+        subprocess.run([str(REPO / "tools" / "setup-system.sh"), "test"], capture_output=True,
+                       timeout=600)
+    missing = [tool for tool in ("Xvfb", "openbox", "xdotool", "xprop")
+               if shutil.which(tool) is None]
+    if missing:
+        pytest.skip(f"not installed and could not be installed here: {', '.join(missing)}")
+    server = subprocess.Popen(["Xvfb", "-displayfd", "1", "-screen", "0", "800x600x24",
+                               "-nolisten", "tcp"], stdout=subprocess.PIPE,
+                              stderr=subprocess.DEVNULL, text=True)
+    number = server.stdout.readline().strip()  # written once the server is ready
+    assert number.isdigit(), "Xvfb did not start"
+    display = f":{number}"
+    env = {**os.environ, "DISPLAY": display}
+    manager = subprocess.Popen(["openbox"], env=env, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)
+    yield display
+    for process in (manager, server):
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def x(display: str, *args: str) -> str:
+    return subprocess.run(list(args), env={**os.environ, "DISPLAY": display},
+                          capture_output=True, text=True, timeout=60).stdout
+
+
+def until(predicate, what: str, guard: float = 60.0):
+    """Poll ``predicate`` until it holds; ``guard`` only keeps a broken run from hanging."""
+    import time
+
+    end = time.monotonic() + guard
+    while time.monotonic() < end:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.2)
+    raise AssertionError(f"never happened: {what}")
+
+
+@pytest.mark.xvfb
+def test_on_x_a_minimised_or_closed_window_comes_back(x_display, tmp_path):
+    from .conftest import REPO
+
+    deck = tmp_path / "deck.yaml"
+    deck.write_text(yaml.safe_dump({"title": TITLE, "exit_pin": "2468",
+                                    "slides": [{"type": "title", "title": "一"}]},
+                                   allow_unicode=True), encoding="utf-8")
+    status = tmp_path / "status.json"
+    env = {k: v for k, v in os.environ.items() if k != "QT_QPA_PLATFORM"}
+    env.update(DISPLAY=x_display, PYTHONUNBUFFERED="1", KIOSK_CACHE_DIR=str(tmp_path / "c"),
+               KIOSK_LOG_DIR=str(tmp_path / "log"), KIOSK_RUNTIME_DIR=str(tmp_path / "run"))
+    show = subprocess.Popen([sys.executable, "-m", "kiosk", "run", str(deck), "--status-file",
+                             str(status), "--exit-after", "300"], cwd=REPO, env=env,
+                            stderr=subprocess.PIPE, text=True)
+    try:
+        for line in show.stderr:
+            if "first frame painted" in line:
+                break
+
+        def window() -> str:
+            found = x(x_display, "xdotool", "search", "--onlyvisible", "--name", TITLE).split()
+            return found[0] if found else ""
+
+        def status_window() -> dict:
+            try:
+                return json.loads(status.read_text(encoding="utf-8"))["window"]
+            except (OSError, ValueError, KeyError):
+                return {}
+
+        first = until(window, "the show's window on screen")
+        until(lambda: status_window().get("visible"), "the status file saying visible")
+
+        x(x_display, "xdotool", "windowminimize", first)  # what openbox's Alt+Space menu does
+        until(lambda: "Normal" in x(x_display, "xprop", "-id", first, "WM_STATE"),
+              "the minimised window back in the normal state")
+        assert window() == first
+
+        x(x_display, "xdotool", "windowclose", first)  # destroys the X window under Qt
+        second = until(lambda: window() not in ("", first) and window(),
+                       "a new window for the show")
+        assert second != first
+        until(lambda: status_window() == {"visible": True, "state": "normal"},
+              "the status file saying visible again")
+        assert show.poll() is None  # it never stopped
+    finally:
+        show.terminate()  # SIGTERM: the show ends as cleanly as with the exit chord
+        rest = show.stderr.read()
+        code = show.wait(timeout=60)
+    assert code == 0, rest
+    assert "window minimized: bringing it back" in rest
+    assert "creating its native window again" in rest
+    assert "Traceback" not in rest

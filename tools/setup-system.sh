@@ -8,7 +8,7 @@ want=(libgl1 libegl1 libopengl0 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 
       libxcb-keysyms1 libxcb-randr0 libxcb-render-util0 libxcb-shape0 libxcb-xinerama0
       libxcb-xkb1 libxrender1 libxi6 fontconfig)
 case "${1:-run}" in
-  test) want+=(xvfb xauth x11-utils x11-xserver-utils xdotool) ;;
+  test) want+=(xvfb xauth x11-utils x11-xserver-utils xdotool openbox) ;;
   package) want+=(binutils gcc libc6-dev nsis xvfb xauth desktop-file-utils) ;;
 esac
 

@@ -29,6 +29,7 @@ from kiosk.core.deck import Deck
 from kiosk.core.feeds import FeedHub
 from kiosk.core.player import Change, Player
 from kiosk.qt.interaction import Interaction
+from kiosk.qt.presence import Presence
 from kiosk.qt.slides import preload_charts
 from kiosk.qt.stage import Stage
 from kiosk.qt.transitions import compose
@@ -62,6 +63,7 @@ class ShowWindow(QWidget):
         self.interaction = Interaction(self)
         self.setAttribute(Qt.WidgetAttribute.WA_AcceptTouchEvents, True)
         self.kiosk_mode = kiosk_mode  # locked: Esc, Alt+F4 and closing do not end the show
+        self.presence = Presence(self, enabled=kiosk_mode)  # ... nor iconifying it (#18 D)
         self._on_exit = on_exit
         self._allow_close = False
         self.standby: tuple[str, int, float] | None = None  # (black|slide, slide, dim)
@@ -196,6 +198,7 @@ class ShowWindow(QWidget):
 
     def exit_now(self) -> None:
         self._allow_close = True
+        self.presence.stop()  # a closing window must not be brought back
         if self._on_exit is not None:
             self._on_exit()
         else:
@@ -293,6 +296,7 @@ class ShowWindow(QWidget):
         for timer in (self._deadline, self._frames, self._cursor, self._chart_refresh,
                       self.interaction.long_press):
             timer.stop()
+        self.presence.stop()
         self.stage.close()
 
     # ------------------------------------------------------------------ Qt events
@@ -496,6 +500,11 @@ class ShowWindow(QWidget):
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         self.interaction.mouse(event, "release")
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.WindowStateChange:
+            self.presence.state_changed()  # iconified by the window manager: come back
+        super().changeEvent(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.kiosk_mode and not self._allow_close:
