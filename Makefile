@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: demo test package package-check lint setup clean
+.PHONY: demo test package package-check lint setup venv clean
 
 # compileall: an editable install leaves kiosk/ without bytecode, and with
 # PYTHONDONTWRITEBYTECODE set (as on this machine) every start would compile it (~30 ms)
@@ -15,14 +15,14 @@ demo: $(STAMP)
 	$(BIN)/kiosk run $(ARGS)
 
 test: $(STAMP)
-	tools/setup-system.sh test
+	bash tools/setup-system.sh test
 	$(BIN)/ruff check kiosk tests bench assets packaging
 	$(BIN)/mypy kiosk
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # The frozen bundle, dist/*.deb and *.tar.gz, and the NSIS script checked (packaging/README.md).
 package: $(STAMP)
-	tools/setup-system.sh package
+	bash tools/setup-system.sh package
 	$(BIN)/python -m pip install -q -e '.[package]'
 	packaging/build.sh
 
@@ -33,12 +33,17 @@ package-check: $(STAMP)
 setup: $(STAMP)
 
 $(STAMP): pyproject.toml tools/setup-system.sh
-	tools/setup-system.sh run
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	bash tools/setup-system.sh run
+	$(MAKE) --no-print-directory venv
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -e '.[test,dev]'
 	$(BIN)/python -m compileall -q kiosk
 	touch $@
+
+# A venv is usable when its pip runs: one left half-made by a failed `python3 -m venv` (no
+# python3-venv yet) has bin/python but no pip, and is made again (#18 G).
+venv:
+	$(BIN)/python -m pip --version >/dev/null 2>&1 || $(PYTHON) -m venv --clear $(VENV)
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache

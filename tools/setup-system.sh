@@ -1,16 +1,22 @@
 #!/usr/bin/env bash
 # Install the system libraries Qt (PySide6 wheels) needs, only when they are missing and apt
-# is usable. `run`: libraries for the xcb and offscreen platforms; `test`: also Xvfb;
-# `package`: also what `make package` and its install check use (strip, dpkg-dev, NSIS).
+# is usable. `run`: libraries for the xcb and offscreen platforms, and what `make demo` needs
+# on a minimal Debian (#18 G): python3-venv for `python3 -m venv` (with ensurepip, so no
+# python3-pip), ca-certificates for pip's and the feeds' HTTPS, x11-xserver-utils for the
+# `xset` that keeps the screen awake. `test`: also Xvfb, the X tools the tests drive and
+# desktop-file-validate; `package`: also what `make package` and its install check use.
 set -euo pipefail
-want=(libgl1 libegl1 libopengl0 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libfreetype6
+want=(python3-venv ca-certificates x11-xserver-utils
+      libgl1 libegl1 libopengl0 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libfreetype6
       libglib2.0-0 libdbus-1-3 libx11-xcb1 libxcb-cursor0 libxcb-icccm4 libxcb-image0
       libxcb-keysyms1 libxcb-randr0 libxcb-render-util0 libxcb-shape0 libxcb-xinerama0
       libxcb-xkb1 libxrender1 libxi6 fontconfig)
 case "${1:-run}" in
-  test) want+=(xvfb xauth x11-utils x11-xserver-utils xdotool openbox) ;;
+  test) want+=(xvfb xauth x11-utils xdotool openbox desktop-file-utils) ;;
   package) want+=(binutils gcc libc6-dev nsis xvfb xauth desktop-file-utils) ;;
 esac
+# `tools/setup-system.sh run --list`: what would be installed, one package a line
+[ "${2:-}" = "--list" ] && { printf '%s\n' "${want[@]}"; exit 0; }
 
 command -v dpkg-query >/dev/null 2>&1 || { echo "setup: no dpkg; install Qt's libraries yourself"; exit 0; }
 missing=()
