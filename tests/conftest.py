@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
@@ -14,6 +15,39 @@ os.environ["KIOSK_ANIMATIONS"] = "0"  # one setting turns every animation off (c
 
 REPO = Path(__file__).resolve().parent.parent
 DEMO_DECK = REPO / "slides" / "zhuhai.yaml"
+KIOSK_FOLDERS = ("KIOSK_CACHE_DIR", "KIOSK_LOG_DIR", "KIOSK_RUNTIME_DIR")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def user_folders(tmp_path_factory: pytest.TempPathFactory):
+    """Tests never touch the user's folders (#18 G): a test run once left feed data in
+    ~/.cache/kiosk that the next real show restored. Every folder a program may find through
+    the environment points into the test session's temp dir, and subprocesses inherit it.
+    One home per session, not per test, so fontconfig's cache (under XDG_CACHE_HOME) stays
+    warm across tests."""
+    home = tmp_path_factory.mktemp("home")
+    folders = {"HOME": home, "XDG_CONFIG_HOME": home / ".config",
+               "XDG_CACHE_HOME": home / ".cache", "XDG_STATE_HOME": home / ".local" / "state",
+               "XDG_DATA_HOME": home / ".local" / "share", "XDG_RUNTIME_DIR": home / "run"}
+    if sys.platform == "win32":
+        folders.update(USERPROFILE=home, APPDATA=home / "Roaming",
+                       LOCALAPPDATA=home / "Local")
+    for path in folders.values():
+        path.mkdir(mode=0o700, parents=True, exist_ok=True)  # Qt wants 0700 for runtime
+    with pytest.MonkeyPatch.context() as patch:
+        for name, path in folders.items():
+            patch.setenv(name, str(path))
+        yield folders
+
+
+@pytest.fixture(autouse=True)
+def kiosk_folders(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory):
+    """The show's own cache, log and lock folders, fresh for each test: one test's feed cache
+    or launch image is never another's."""
+    base = tmp_path_factory.mktemp("kiosk")
+    for name in KIOSK_FOLDERS:
+        monkeypatch.setenv(name, str(base / name.split("_")[1].lower()))
+    return base
 
 
 @pytest.fixture

@@ -272,3 +272,92 @@ def test_a_long_chinese_title_is_elided_in_its_contact_sheet_caption(app, tmp_pa
     assert QFontMetricsF(font(CAPTION_PX)).horizontalAdvance(text) <= THUMB_W
     short = deck_from(tmp_path, {"title": "t", "slides": [{"type": "title", "title": "展厅"}]})
     assert caption(2, short.slides[0], THUMB_W) == "002 · title · 展厅"
+
+
+# ---------------------------------------------------------------- G: a truly fresh machine
+
+
+def _real_home() -> Path:
+    import pwd
+
+    return Path(pwd.getpwuid(os.getuid()).pw_dir)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="the real home comes from pwd")
+def test_every_folder_a_test_may_write_is_inside_the_tests_temp_dir(tmp_path_factory):
+    """The autouse fixtures in conftest.py: platformdirs, Path.home() and the show's own
+    folders all resolve under pytest's temp dir, in this process and in a child."""
+    import platformdirs
+
+    from kiosk.autostart import xdg_entry_path
+    from kiosk.core.files import cache_root
+    from kiosk.logsetup import log_dir
+
+    base = tmp_path_factory.getbasetemp().resolve()
+    here = [Path.home(), Path(platformdirs.user_cache_dir("kiosk")),
+            Path(platformdirs.user_state_dir("kiosk")), Path(platformdirs.user_log_dir("kiosk")),
+            Path(platformdirs.user_config_dir("kiosk")), xdg_entry_path(), cache_root(),
+            log_dir()]
+    child = subprocess.run(
+        [sys.executable, "-c", "import pathlib, platformdirs as p; from kiosk.core.files "
+         "import cache_root; from kiosk.logsetup import log_dir; print(pathlib.Path.home(), "
+         "p.user_cache_dir('kiosk'), p.user_state_dir('kiosk'), cache_root(), log_dir(), "
+         "sep='\\n')"], capture_output=True, text=True, timeout=60, cwd=REPO)
+    assert child.returncode == 0, child.stderr
+    for path in here + [Path(line) for line in child.stdout.splitlines()]:
+        assert path.resolve().is_relative_to(base), f"{path} is outside {base}"
+        assert not path.resolve().is_relative_to(_real_home()), path
+
+
+def test_a_real_show_writes_its_log_into_the_tests_folders(tmp_path, write):
+    deck = write("d.yaml", "title: t\nslides:\n  - {type: title, title: 一, duration: 1s}\n")
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    done = subprocess.run([sys.executable, "-m", "kiosk", "run", str(deck), "--windowed",
+                           "--exit-after", "1"], capture_output=True, text=True, cwd=REPO,
+                          env=env, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert (Path(os.environ["KIOSK_LOG_DIR"]) / "kiosk.log").is_file()
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="needs make")
+def test_make_repairs_a_venv_left_half_made(tmp_path):
+    """A `python3 -m venv` that failed (no python3-venv yet) leaves bin/python without pip;
+    `make setup` must make the venv again rather than fail at once, and leave a sound one be.
+    (The step `make setup` runs before its pip installs, which need the network.)"""
+    shutil.copy(REPO / "Makefile", tmp_path / "Makefile")
+    made = subprocess.run([sys.executable, "-m", "venv", "--without-pip", ".venv"],
+                          cwd=tmp_path, capture_output=True, timeout=120)
+    assert made.returncode == 0 and (tmp_path / ".venv" / "bin" / "python").exists()
+
+    def make_venv():
+        done = subprocess.run(["make", "venv", f"PYTHON={sys.executable}"], cwd=tmp_path,
+                              capture_output=True, text=True, timeout=600)
+        assert done.returncode == 0, done.stdout + done.stderr
+
+    make_venv()
+    pip = [str(tmp_path / ".venv" / "bin" / "python"), "-m", "pip", "--version"]
+    assert subprocess.run(pip, capture_output=True, timeout=60).returncode == 0
+    (tmp_path / ".venv" / "kept").write_text("")
+    make_venv()
+    assert (tmp_path / ".venv" / "kept").exists(), "a sound venv was made again"
+
+
+def test_the_license_is_an_spdx_string_so_set_up_prints_no_deprecation_warning():
+    """setuptools warns three times per set-up about `license = {text = …}` (#18 G)."""
+    import tomllib
+
+    config = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
+    project = config["project"]
+    assert project["license"] == "MIT"
+    assert all((REPO / name).is_file() for name in project["license-files"])
+    assert "setuptools>=77" in config["build-system"]["requires"]  # the first to accept it
+
+
+def test_a_minimal_debian_gets_what_make_demo_needs():
+    """Debian 12 minbase has no python3-venv (`python3 -m venv` fails), no CA certificates
+    and no xset (x11-xserver-utils), which `make demo` uses to keep the screen awake."""
+    listed = subprocess.run(["bash", str(REPO / "tools" / "setup-system.sh"), "run", "--list"],
+                            capture_output=True, text=True, timeout=60)
+    assert listed.returncode == 0, listed.stderr
+    wanted = listed.stdout.split()
+    assert {"python3-venv", "ca-certificates", "x11-xserver-utils"} <= set(wanted)
