@@ -34,15 +34,15 @@ GUARD_S = 60  # outer guard against a hang: the outcome is asserted, never the s
 MEMORY_LIMIT = 2 << 30  # /dev/zero read whole would take all of it within seconds
 
 
-def _limit_memory() -> None:
-    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
+def _limit_memory(limit: int = MEMORY_LIMIT) -> None:
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
 
-def kiosk_check(*decks: Path | str) -> subprocess.CompletedProcess[str]:
+def kiosk_check(*decks: Path | str, memory: int = MEMORY_LIMIT) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
     return subprocess.run([sys.executable, "-m", "kiosk", "check", *map(str, decks)],
                           capture_output=True, text=True, timeout=GUARD_S, cwd=REPO, env=env,
-                          preexec_fn=_limit_memory)
+                          preexec_fn=lambda: _limit_memory(memory))
 
 
 def write_yaml(path: Path, data: dict) -> Path:
@@ -101,6 +101,15 @@ def test_check_names_includes_that_are_not_files_and_refuses_a_huge_one(tmp_path
                for line in lines), lines
     assert any("huge.yaml: cannot read file: 1073741824 bytes is over the limit of 8388608"
                in line for line in lines), lines
+
+
+def test_a_yaml_file_just_under_the_cap_cannot_build_millions_of_nodes(tmp_path: Path) -> None:
+    # 8 MB of `[a,a,a,…]`: 4 million values, 1.3 GB of parse tree if composed before counting
+    deck = tmp_path / "deck.yaml"
+    deck.write_text("title: t\nslides: [" + "a," * (4_194_000) + "a]\n", encoding="utf-8")
+    done = kiosk_check(deck, memory=600 << 20)  # the check itself needs about 60 MB
+    assert done.returncode == 1, done.stderr
+    assert done.stdout.startswith(f"{deck}:2: document too large (over 200000 values)")
 
 
 def test_check_names_images_and_feed_files_that_are_not_files(tmp_path: Path) -> None:
