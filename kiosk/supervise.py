@@ -1,10 +1,14 @@
 """``kiosk supervise``: keep a show running for weeks.
 
-Starts ``kiosk run`` as a child with a status file, restarts it within 3 s when it dies,
-kills and restarts it when the status file's ``time`` stops advancing for 30 s (a frozen UI
-thread), backs off when it crashes in a loop, and ends when the show exits cleanly (the exit
-chord and PIN). Under systemd it sends ``READY=1`` and ``WATCHDOG=1`` to ``$NOTIFY_SOCKET``.
-No Qt here: the decisions are a state machine driven by :meth:`Supervisor.step`.
+Starts ``kiosk run`` as a child with a status file, restarts it within 3 s when it dies or
+ends for any reason but an operator's (a SIGTERM sent to the child alone included), kills and
+restarts it when its heartbeat stops for 30 s (a frozen UI thread), backs off when it crashes
+in a loop, and ends when an operator ends the show (the exit chord and PIN: the child's exit
+code :data:`~kiosk.supervision.EXIT_OPERATOR`). The heartbeat is a pipe the child's UI thread
+writes to, not the status file: a full disk makes status writes fail, and that is no frozen
+show (#18 E); the status file is for monitoring. Under systemd it sends ``READY=1`` and
+``WATCHDOG=1`` to ``$NOTIFY_SOCKET``. No Qt here: the decisions are a state machine driven by
+:meth:`Supervisor.step`. The child/supervisor contract is in :mod:`kiosk.supervision`.
 """
 
 from __future__ import annotations
@@ -21,10 +25,16 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from kiosk import resources
+from kiosk.supervision import (
+    EXIT_OPERATOR,
+    EXIT_SCREEN_TAKEN,
+    HEARTBEAT_ENV,
+    SUPERVISED_ENV,
+)
 
 log = logging.getLogger("kiosk.supervise")
 RESTART_S = 1.0  # after a crash: back within 3 s
-FROZEN_S = 30.0  # status time not advancing this long: the UI thread is stuck
+FROZEN_S = 30.0  # no heartbeat (nor status time advancing) this long: the UI is stuck
 STARTUP_GRACE_S = 45.0  # a fresh child may take a while before its first status
 LOOP_CRASHES, LOOP_WINDOW_S, LOOP_PAUSE_S = 5, 120.0, 60.0
 POLL_S = 1.0
@@ -35,6 +45,16 @@ class Child(Protocol):
     def terminate(self) -> None: ...
     def kill(self) -> None: ...
     def wait(self, timeout: float | None = None) -> int: ...
+
+
+def spawn_child(command: list[str], heartbeat_fd: int | None) -> Child:
+    """Start the show, told it is supervised and handed the heartbeat pipe's write end."""
+    env = {**os.environ, SUPERVISED_ENV: "1"}
+    env.pop(HEARTBEAT_ENV, None)
+    if heartbeat_fd is None:
+        return subprocess.Popen(command, env=env)
+    env[HEARTBEAT_ENV] = str(heartbeat_fd)
+    return subprocess.Popen(command, env=env, pass_fds=(heartbeat_fd,))
 
 
 def sd_notify(message: str) -> None:
@@ -54,7 +74,7 @@ def sd_notify(message: str) -> None:
 
 class Supervisor:
     def __init__(self, command: list[str], status_file: Path,
-                 spawn: Callable[[list[str]], Child] = subprocess.Popen,
+                 spawn: Callable[[list[str], int | None], Child] = spawn_child,
                  clock: Callable[[], float] = time.monotonic,
                  notify: Callable[[str], None] = sd_notify) -> None:
         self.command = command
@@ -67,8 +87,11 @@ class Supervisor:
         self.crashes: list[float] = []
         self.restart_at = 0.0
         self.last_status: Any = None
-        self.status_changed = 0.0
+        self.alive_at = 0.0  # the last sign of life: a heartbeat, or a new status time
+        self.heard_from = False  # any sign of life yet from this child (else: starting up)
         self.done = False
+        self.failed = False  # ended without a show of its own (another supervisor's screen)
+        self.beats: int | None = None  # the heartbeat pipe's read end (POSIX)
         self.watchdog = bool(os.environ.get("WATCHDOG_USEC"))
         # tests shorten the wait; operators have no reason to
         self.frozen_s = float(os.environ.get("KIOSK_SUPERVISE_FROZEN_S", FROZEN_S))
@@ -85,8 +108,8 @@ class Supervisor:
         if code is not None:
             return self._exited(code, now)
         if self._frozen(now):
-            log.error("the show stopped updating its status for %.0f s (frozen); restarting it",
-                      now - self.status_changed)
+            log.error("the show gave no sign of life for %.0f s (frozen); restarting it",
+                      now - self.alive_at)
             self._stop_child()
             return self._exited(-1, now)
         if self.watchdog:
@@ -95,18 +118,34 @@ class Supervisor:
 
     def _start(self, now: float) -> None:
         self.status_file.unlink(missing_ok=True)
-        self.child = self.spawn(self.command)
-        self.started = self.status_changed = now
+        self._close_beats()
+        write_end: int | None = None
+        if os.name == "posix":  # pass_fds is POSIX; elsewhere the status file's time counts
+            self.beats, write_end = os.pipe()
+            os.set_blocking(self.beats, False)
+        try:
+            self.child = self.spawn(self.command, write_end)
+        finally:
+            if write_end is not None:
+                os.close(write_end)  # the child's copy is the only one: EOF when it dies
+        self.started = self.alive_at = now
         self.last_status = None
+        self.heard_from = False
         log.info("show started (pid %s): %s", getattr(self.child, "pid", "?"),
                  " ".join(self.command))
         self.notify("READY=1")
 
     def _exited(self, code: int, now: float) -> float | None:
         self.child = None
-        if code == 0:
-            log.info("the show exited cleanly; the supervisor ends too")
+        self._close_beats()
+        if code == EXIT_OPERATOR:
+            log.info("the show was ended on purpose (exit chord and PIN); the supervisor "
+                     "ends too")
             self.done = True
+            return None
+        if code == EXIT_SCREEN_TAKEN:
+            log.error("another supervisor already runs a show on this screen; this one ends")
+            self.done = self.failed = True
             return None
         self.crashes = [t for t in self.crashes if now - t <= LOOP_WINDOW_S] + [now]
         if len(self.crashes) > LOOP_CRASHES:
@@ -115,6 +154,10 @@ class Supervisor:
                       len(self.crashes), LOOP_WINDOW_S, code, LOOP_PAUSE_S)
             self.restart_at = now + LOOP_PAUSE_S
             self.crashes.clear()
+        elif code == 0:  # SIGTERM to the show alone, a window closed: nobody chose to end it
+            log.warning("the show stopped (exit code 0) but no operator ended it; restarting "
+                        "it in %.0f s", RESTART_S)
+            self.restart_at = now + RESTART_S
         else:
             log.warning("the show exited with code %d; restarting it in %.0f s", code,
                         RESTART_S)
@@ -122,13 +165,39 @@ class Supervisor:
         return min(POLL_S, self.restart_at - now)
 
     def _frozen(self, now: float) -> bool:
-        status = self._read_status()
-        if status is not None and status != self.last_status:
-            self.last_status = status
-            self.status_changed = now
+        """No sign of life for too long: no heartbeat (without a pipe: no new status time)."""
+        if self._heard() if self.beats is not None else self._status_advanced():
+            self.alive_at = now
+            self.heard_from = True
             return False
-        limit = self.frozen_s if self.last_status is not None else STARTUP_GRACE_S
-        return now - self.status_changed > limit
+        limit = self.frozen_s if self.heard_from else STARTUP_GRACE_S
+        return now - self.alive_at > limit
+
+    def _status_advanced(self) -> bool:
+        """Without a heartbeat pipe (not POSIX), the status file's time must move."""
+        status = self._read_status()
+        if status is None or status == self.last_status:
+            return False
+        self.last_status = status
+        return True
+
+    def _heard(self) -> bool:
+        """Drain the heartbeat pipe; True when at least one beat came since the last look."""
+        heard = False
+        while self.beats is not None:
+            try:
+                chunk = os.read(self.beats, 4096)
+            except OSError:  # BlockingIOError: nothing more for now
+                break
+            if not chunk:
+                break  # EOF: the child closed it or died; poll() tells which
+            heard = True
+        return heard
+
+    def _close_beats(self) -> None:
+        if self.beats is not None:
+            os.close(self.beats)
+            self.beats = None
 
     def _read_status(self) -> Any:
         try:
@@ -150,11 +219,13 @@ class Supervisor:
         if self.child is not None and self.child.poll() is None:
             self._stop_child()
         self.child = None
+        self._close_beats()
         self.done = True
 
 
 def supervise(run_args: list[str]) -> int:
-    """Run ``kiosk run RUN_ARGS`` under supervision until the show exits cleanly."""
+    """Run ``kiosk run RUN_ARGS`` under supervision until an operator ends the show (0), or
+    until the screen turns out to be another supervisor's (1)."""
     import signal
 
     from kiosk.logsetup import setup_logging
@@ -173,4 +244,4 @@ def supervise(run_args: list[str]) -> int:
     except KeyboardInterrupt:
         supervisor.shutdown()
     status.unlink(missing_ok=True)
-    return 0
+    return 1 if supervisor.failed else 0

@@ -7,13 +7,19 @@ keeps a show on screen whatever happens to its child, its own predecessor or the
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
+import queue
+import re
+import signal
 import stat
 import subprocess
 import sys
 import threading
+import time
+from pathlib import Path
 
 import pytest
 
@@ -186,3 +192,194 @@ def test_a_real_start_survives_a_launch_image_in_mono_format(tmp_path):
                             timeout=120)
     assert second.returncode == 0, second.stderr  # the old code: -11 (SIGSEGV) every start
     assert "ignoring the launch image" in second.stderr
+
+
+# ---------------------------------------------------------------- the supervisor (#18 E)
+
+class Running:
+    """A real `kiosk supervise` (windowed demo deck), its stderr and its children's, read by
+    a thread so that every wait has an outer guard."""
+
+    def __init__(self, tmp_path, **env):
+        self.env = {**os.environ, "QT_QPA_PLATFORM": "offscreen",
+                    "KIOSK_RUNTIME_DIR": str(tmp_path / "run"),
+                    "KIOSK_LOG_DIR": str(tmp_path / "log"),
+                    "KIOSK_CACHE_DIR": str(tmp_path / "cache"), **env}
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "kiosk", "supervise", str(DEMO_DECK), "--windowed"],
+            cwd=REPO, env=self.env, stderr=subprocess.PIPE, text=True)
+        self.lines: queue.Queue[str] = queue.Queue()
+        self.seen: list[str] = []
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        assert self.process.stderr is not None
+        for line in self.process.stderr:  # ends when the last holder of the pipe is gone
+            self.lines.put(line)
+
+    def wait_for(self, pattern: str, within: float = 60) -> re.Match[str] | None:
+        """The first line from now on matching ``pattern``; None if none came ``within``."""
+        deadline = time.monotonic() + within
+        while (left := deadline - time.monotonic()) > 0:
+            try:
+                line = self.lines.get(timeout=left)
+            except queue.Empty:
+                break
+            self.seen.append(line)
+            if found := re.search(pattern, line):
+                return found
+        return None
+
+    def next_show(self) -> int:
+        """The pid of the next show it starts, once that show is on screen (its event loop
+        runs, so its SIGTERM handler is in place)."""
+        started = self.wait_for(r"show started \(pid (\d+)\)")
+        assert started, self.log()
+        assert self.wait_for(r"first frame painted"), self.log()
+        return int(started.group(1))
+
+    def log(self) -> str:
+        return "".join(self.seen)
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=60)
+
+
+def gone(pid: int) -> bool:
+    """Exited (a zombie nobody has reaped yet counts: it shows nothing any more)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return True
+    return fields[0] in ("Z", "X")
+
+
+def wait_gone(pid: int, within: float = 30) -> bool:
+    deadline = time.monotonic() + within
+    while not gone(pid) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return gone(pid)
+
+
+def test_a_sigterm_to_the_show_alone_brings_the_show_back(tmp_path):
+    """#18 E: the show ended cleanly (0) on a SIGTERM, and the supervisor ended with it."""
+    supervisor = Running(tmp_path)
+    try:
+        first = supervisor.next_show()
+        os.kill(first, signal.SIGTERM)
+        second = supervisor.next_show()
+        assert second != first and supervisor.process.poll() is None
+        assert "the show stopped (exit code 0) but no operator ended it" in supervisor.log()
+    finally:
+        supervisor.stop()
+
+
+def test_an_operator_exit_is_told_apart_from_a_sigterm(qtbot, app, tmp_path):
+    """The chord (no PIN) and a right PIN are an operator's exit; a SIGTERM's is not. `kiosk
+    run` turns the first into EXIT_OPERATOR under a supervisor (end to end: --exit-after in
+    tests/test_supervise.py::test_supervise_ends_when_the_show_ends_on_purpose)."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    from .render_util import deck_from
+    from .test_touch import make
+
+    slides = [{"type": "title", "title": "封面"}]
+    chord = (Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier
+             | Qt.KeyboardModifier.ShiftModifier)
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    pinned, exits = make(qtbot, deck_from(tmp_path / "a", {"title": "t", "exit_pin": "2468",
+                                                           "slides": slides}))
+    QTest.keyClick(pinned, *chord)
+    for key in (Qt.Key.Key_2, Qt.Key.Key_4, Qt.Key.Key_6, Qt.Key.Key_8, Qt.Key.Key_Return):
+        QTest.keyClick(pinned, key)
+    assert exits == [True] and pinned.operator_exit
+    pinned.exit_now()  # a SIGTERM arriving while it ends does not undo the operator's choice
+    assert pinned.operator_exit
+    pinned.stop()
+
+    bare, exits = make(qtbot, deck_from(tmp_path / "b", {"title": "t", "slides": slides}))
+    bare.exit_now()  # what the SIGTERM handler does
+    assert exits == [True] and not bare.operator_exit
+    QTest.keyClick(bare, *chord)  # no PIN set: the chord alone is the operator's exit
+    assert bare.operator_exit
+    bare.stop()
+
+
+def test_a_new_supervisor_replaces_the_show_a_killed_one_left_behind(tmp_path):
+    """#18 E: the old show held the screen, the new child said "already running" and exited
+    0, the new supervisor ended, and the orphan ran on unsupervised."""
+    old = Running(tmp_path)
+    new = None
+    try:
+        orphan = old.next_show()
+        os.kill(old.process.pid, signal.SIGKILL)
+        old.process.wait(timeout=60)
+        assert not gone(orphan)  # left behind, still on screen
+        new = Running(tmp_path)
+        replacement = new.next_show()
+        assert f"a show (pid {orphan}) holds this screen without a supervisor" in new.log()
+        assert wait_gone(orphan)
+        assert new.process.poll() is None and not gone(replacement)  # supervising its own
+    finally:
+        for running in (new, old):
+            if running is not None:
+                running.stop()
+        if not gone(orphan):
+            os.kill(orphan, signal.SIGKILL)
+
+
+def test_a_second_supervisor_leaves_a_supervised_show_alone(tmp_path):
+    """Two live supervisors must not take the screen from each other for ever: the second one
+    ends (exit 1) with a reason, and the first one's show is untouched."""
+    first = Running(tmp_path)
+    second = None
+    try:
+        show = first.next_show()
+        second = Running(tmp_path)
+        assert second.process.wait(timeout=120) == 1, second.log()
+        assert second.wait_for("another supervisor already runs a show on this screen")
+        assert not gone(show) and first.process.poll() is None
+    finally:
+        for running in (second, first):
+            if running is not None:
+                running.stop()
+
+
+@pytest.fixture
+def small_tmpfs(tmp_path):
+    """A real 16 MB filesystem (needs root, as CI has); skipped where it cannot be mounted."""
+    mount = tmp_path / "tmpfs"
+    mount.mkdir()
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=16m", "tmpfs", str(mount)],
+                          capture_output=True, text=True)
+    if done.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {done.stderr.strip()}")
+    yield mount
+    subprocess.run(["umount", "-l", str(mount)], check=False)
+
+
+def test_a_full_temp_dir_does_not_get_a_healthy_show_restarted(tmp_path, small_tmpfs):
+    """#18 E: status writes failed on a full temp dir and the supervisor took that for a
+    frozen show, restarting it every 30 s (here 2 s). The heartbeat does not need the disk."""
+    supervisor = Running(tmp_path, TMPDIR=str(small_tmpfs), KIOSK_SUPERVISE_FROZEN_S="2")
+    try:
+        show = supervisor.next_show()
+        filler = small_tmpfs / "filler"
+        with contextlib.suppress(OSError), filler.open("wb") as out:  # fill it for real
+            while True:
+                out.write(b"\0" * 4096)
+                out.flush()
+        assert supervisor.wait_for("cannot write the status file"), supervisor.log()
+        # five times the freeze limit with no status written: not one restart
+        restart = supervisor.wait_for(r"no sign of life|stopped updating|show started|exited",
+                                      within=10)
+        assert restart is None, supervisor.log()
+        assert not gone(show) and supervisor.process.poll() is None
+        filler.unlink()  # space again: monitoring resumes
+        assert supervisor.wait_for("is written again"), supervisor.log()
+    finally:
+        supervisor.stop()

@@ -1,4 +1,6 @@
-"""`kiosk supervise`: restarts on a crash, kills a frozen show, backs off a crash loop."""
+"""`kiosk supervise`: restarts on a crash, kills a frozen show, backs off a crash loop.
+
+The fakes beat through the real heartbeat pipe the supervisor hands them (#18 E)."""
 
 from __future__ import annotations
 
@@ -9,14 +11,21 @@ import subprocess
 import sys
 
 from kiosk.supervise import FROZEN_S, LOOP_PAUSE_S, Supervisor
+from kiosk.supervision import EXIT_OPERATOR
 
 from .conftest import DEMO_DECK, REPO, FakeClock
 
 
 class FakeChild:
-    def __init__(self) -> None:
+    def __init__(self, heartbeat_fd: int | None) -> None:
         self.code: int | None = None
         self.terminated = False
+        # a real child has its own copy of the pipe's write end; the supervisor closes its own
+        self.heartbeat = os.dup(heartbeat_fd) if heartbeat_fd is not None else None
+
+    def beat(self) -> None:
+        assert self.heartbeat is not None
+        os.write(self.heartbeat, b".")
 
     def poll(self):
         return self.code
@@ -36,8 +45,8 @@ def make(tmp_path):
     children: list[FakeChild] = []
     notes: list[str] = []
 
-    def spawn(command):
-        children.append(FakeChild())
+    def spawn(command, heartbeat_fd):
+        children.append(FakeChild(heartbeat_fd))
         return children[-1]
 
     clock = FakeClock(0)
@@ -59,6 +68,12 @@ def write_status(tmp_path, stamp):
     (tmp_path / "status.json").write_text(json.dumps({"time": stamp}), encoding="utf-8")
 
 
+def alive(child, tmp_path, stamp):
+    """What a healthy show does every second: a heartbeat, and a status for monitoring."""
+    child.beat()
+    write_status(tmp_path, stamp)
+
+
 def test_a_crash_is_restarted_within_3_seconds(tmp_path, caplog):
     sup, children, clock, notes = make(tmp_path)
     sup.step()
@@ -75,14 +90,14 @@ def test_a_crash_is_restarted_within_3_seconds(tmp_path, caplog):
 def test_a_frozen_show_is_killed_and_restarted(tmp_path, caplog):
     sup, children, clock, _ = make(tmp_path)
     sup.step()
-    for second in range(10):  # healthy: the status time advances
-        write_status(tmp_path, f"t{second}")
+    for second in range(10):  # healthy: it beats
+        alive(children[0], tmp_path, f"t{second}")
         clock.advance(1)
         sup.step()
     with caplog.at_level(logging.ERROR):  # then it stops advancing
         run_for(sup, clock, FROZEN_S + 3)
     assert children[0].terminated and len(children) == 2
-    assert "stopped updating its status" in caplog.text
+    assert "gave no sign of life" in caplog.text
 
 
 def test_a_crash_loop_backs_off_with_a_readable_reason(tmp_path, caplog):
@@ -101,23 +116,24 @@ def test_a_crash_loop_backs_off_with_a_readable_reason(tmp_path, caplog):
     assert len(children) == started + 1
 
 
-def test_a_clean_exit_ends_the_supervisor(tmp_path):
+def test_an_operator_exit_ends_the_supervisor(tmp_path):
     sup, children, _clock, _ = make(tmp_path)
     sup.step()
-    children[0].code = 0
-    assert sup.step() is None and sup.done
+    children[0].code = EXIT_OPERATOR
+    assert sup.step() is None and sup.done and not sup.failed
 
 
 def test_systemd_watchdog_is_fed_while_healthy(tmp_path, monkeypatch):
     monkeypatch.setenv("WATCHDOG_USEC", "20000000")
     sup, _children, _clock, notes = make(tmp_path)
     sup.step()
-    write_status(tmp_path, "t1")
+    alive(_children[0], tmp_path, "t1")
     sup.step()
     assert "WATCHDOG=1" in notes
 
 
-def test_supervise_ends_when_the_show_exits_cleanly(tmp_path):
+def test_supervise_ends_when_the_show_ends_on_purpose(tmp_path):
+    """--exit-after is an exit on purpose, as the operator's chord and PIN: the end."""
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "KIOSK_RUNTIME_DIR": str(tmp_path),
            "KIOSK_LOG_DIR": str(tmp_path / "log"), "KIOSK_CACHE_DIR": str(tmp_path / "c")}
     done = subprocess.run([sys.executable, "-m", "kiosk", "supervise", str(DEMO_DECK),
@@ -125,7 +141,8 @@ def test_supervise_ends_when_the_show_exits_cleanly(tmp_path):
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert "show started" in done.stderr
-    assert "the show exited cleanly; the supervisor ends too" in done.stderr
+    assert "the show was ended on purpose (exit chord and PIN); the supervisor ends too" \
+        in done.stderr
 
 
 def test_real_shows_killed_or_frozen_are_brought_back(tmp_path):
@@ -158,7 +175,7 @@ def test_real_shows_killed_or_frozen_are_brought_back(tmp_path):
         assert "the show exited with code -9; restarting it" in "".join(seen)
         third = next_start()  # the second one hangs after 4 s and is killed
         assert third != second
-        assert "stopped updating its status" in "".join(seen)
+        assert "gave no sign of life" in "".join(seen)
     finally:
         sup.terminate()
         sup.wait(timeout=30)

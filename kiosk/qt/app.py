@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QApplication
 from kiosk.imports import plain_imports
 from kiosk.qt.exiting import arm_watchdog, end_process
 from kiosk.qt.fonts import load_fonts
+from kiosk.supervision import EXIT_OPERATOR, EXIT_SCREEN_TAKEN, replace_orphan, supervised
 
 if TYPE_CHECKING:
     from kiosk.qt.launch import Launch
@@ -50,10 +51,12 @@ def run(args: argparse.Namespace) -> int:
     number = args.screen if 0 <= args.screen < len(screens) else 0
     screen = screens[number]
     lock = single_instance(number)
+    if lock is None and supervised():
+        lock = take_over(number)  # an orphan of a killed supervisor gives way (#18 E)
     if lock is None:
         print(f"kiosk: a show is already running on screen {number}; "
               "not starting a second one.", file=sys.stderr)
-        return 0
+        return EXIT_SCREEN_TAKEN if supervised() else 0
     try:
         code = _run(args, app, screen, number, log_file)
     finally:
@@ -107,7 +110,8 @@ def _run(args: argparse.Namespace, app: QApplication, screen: QScreen, number: i
     if args.exit_after is not None:
         # through the window: in kiosk mode it refuses to close unless the exit is allowed
         # (Qt 6's quit() asks every window to close and gives up if one refuses)
-        QTimer.singleShot(round(args.exit_after * 1000), window.exit_now)
+        # (an exit on purpose, as an operator's: it ends `kiosk supervise` too)
+        QTimer.singleShot(round(args.exit_after * 1000), lambda: window.exit_now(operator=True))
     # systemd and installers stop the show with SIGTERM: end as cleanly as the exit chord
     # (Python runs the handler at its next bytecode: the deck watcher's 500 ms timer always
     # runs, so that is within half a second even on a still slide without feeds)
@@ -122,6 +126,8 @@ def _run(args: argparse.Namespace, app: QApplication, screen: QScreen, number: i
     code = 1  # if the event loop itself raised
     try:
         code = int(app.exec())
+        if code == 0 and window.operator_exit and supervised():
+            code = EXIT_OPERATOR  # the supervisor ends too; on a mere SIGTERM it restarts us
     finally:
         arm_watchdog(code)  # a hung clean-up must not hold the exit either (#18 B)
         show.stop()
@@ -153,8 +159,26 @@ def _launch_image(args: argparse.Namespace, screen: QScreen, number: int, cache:
 
 def single_instance(screen: int) -> QLockFile | None:
     """One show per screen: a lock file per screen number (stale locks are taken over)."""
+    lock = _screen_lock(screen)
+    return lock if lock.tryLock(100) else None
+
+
+def take_over(screen: int) -> QLockFile | None:
+    """Supervised: stop the show that holds ``screen`` unless a live supervisor runs it, and
+    take the screen (:func:`kiosk.supervision.replace_orphan`); None if it stays."""
+    lock = _screen_lock(screen)
+    pid = int(lock.getLockInfo()[0])  # QLockFile keeps the holder's pid in the file
+    if not replace_orphan(pid):
+        return None
+    if lock.tryLock(100):
+        return lock
+    lock.removeStaleLockFile()  # its holder is gone, or a zombie that nobody reaps yet
+    return lock if lock.tryLock(1000) else None
+
+
+def _screen_lock(screen: int) -> QLockFile:
     folder = Path(os.environ.get("KIOSK_RUNTIME_DIR") or tempfile.gettempdir())
     folder.mkdir(parents=True, exist_ok=True)
     lock = QLockFile(str(folder / f"kiosk-screen-{screen}.lock"))
     lock.setStaleLockTime(0)  # a crashed show's lock (dead pid) does not block a restart
-    return lock if lock.tryLock(100) else None
+    return lock

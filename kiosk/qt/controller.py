@@ -28,6 +28,7 @@ from kiosk.core.schedule import is_open, next_change, zone
 from kiosk.core.status import status_document
 from kiosk.core.watch import FileWatcher
 from kiosk.qt.window import ShowWindow
+from kiosk.supervision import heartbeat
 
 log = logging.getLogger(__name__)
 FEEDS_MS, RELOAD_MS, STATUS_MS = 100, 500, 1000
@@ -176,7 +177,13 @@ class Show(QObject):
         self.check_reload()
 
     # ------------------------------------------------------------------ status file
+    _status_failing: str | None = None  # the last write's error, logged once (#18 E)
+
     def write_status(self) -> None:
+        # the supervisor's heartbeat first, from this 1 Hz UI-thread timer (the supervisor
+        # always passes --status-file, which starts it): a frozen UI stops it, a full disk
+        # does not (#18 E)
+        heartbeat()
         if self.status_file is None:
             return
         window = self.window
@@ -187,8 +194,15 @@ class Show(QObject):
         document["window"] = window.presence.status()  # minimised or gone is not "ok" (#18 D)
         try:
             write_atomic(self.status_file, json.dumps(document, ensure_ascii=False, indent=2))
-        except OSError as exc:
-            log.warning("cannot write the status file %s: %s", self.status_file, exc)
+        except OSError as exc:  # a full disk: logged when it starts, not every second
+            if self._status_failing is None:
+                log.warning("cannot write the status file %s: %s (the show goes on)",
+                            self.status_file, exc)
+            self._status_failing = str(exc)
+            return
+        if self._status_failing is not None:
+            log.info("the status file %s is written again", self.status_file)
+            self._status_failing = None
 
     # ------------------------------------------------------------------ shutdown
     def stop(self) -> None:

@@ -269,7 +269,7 @@ class Interaction:
         if right:
             log.warning("exit confirmed with the PIN")
             self.pinpad = None
-            self.w.exit_now()
+            self.w.exit_now(operator=True)
         else:
             log.warning("exit refused: wrong PIN")
             if not self.pin_guard.locked(now):
@@ -310,7 +310,7 @@ class Interaction:
                 log.info("Esc ignored: the show is locked (exit chord: %s)",
                          self.w.deck.exit_chord)
             else:
-                self.w.exit_now()
+                self.w.exit_now(operator=True)  # a window, not a kiosk
             return True
         return False
 

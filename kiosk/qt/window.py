@@ -65,6 +65,7 @@ class ShowWindow(QWidget):
         self.kiosk_mode = kiosk_mode  # locked: Esc, Alt+F4 and closing do not end the show
         self.presence = Presence(self, enabled=kiosk_mode)  # ... nor iconifying it (#18 D)
         self._on_exit = on_exit
+        self.operator_exit = False  # see exit_now
         self._allow_close = False
         self.standby: tuple[str, int, float] | None = None  # (black|slide, slide, dim)
         self.setWindowTitle(deck.title.get("zh"))
@@ -194,9 +195,12 @@ class ShowWindow(QWidget):
         if self.deck.exit_pin:
             self.interaction.open_pinpad()
         else:
-            self.exit_now()
+            self.exit_now(operator=True)
 
-    def exit_now(self) -> None:
+    def exit_now(self, operator: bool = False) -> None:
+        """End the show; ``operator``: chosen at the show (chord, PIN), which also ends
+        `kiosk supervise`, where a SIGTERM to the show alone does not (#18 E)."""
+        self.operator_exit = self.operator_exit or operator  # a later SIGTERM keeps it
         self._allow_close = True
         self.presence.stop()  # a closing window must not be brought back
         if self._on_exit is not None:
