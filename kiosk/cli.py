@@ -162,7 +162,7 @@ def build_parser() -> argparse.ArgumentParser:
         "supervise", help="run the show and bring it back if it crashes or freezes",
         description="Run `kiosk run ARGS…` as a child: restart it within 3 s when it dies, "
                     "kill and restart it when it freezes for 30 s, back off on a crash loop, "
-                    "end when the show exits cleanly (exit chord and PIN).")
+                    "end only when an operator ends the show (exit chord and PIN).")
     supervise.add_argument("run_args", nargs=argparse.REMAINDER, metavar="RUN_ARGS",
                            help="options for kiosk run (deck, --screen, …)")
     supervise.set_defaults(func=cmd_supervise)

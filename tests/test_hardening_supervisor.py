@@ -383,3 +383,20 @@ def test_a_full_temp_dir_does_not_get_a_healthy_show_restarted(tmp_path, small_t
         assert supervisor.wait_for("is written again"), supervisor.log()
     finally:
         supervisor.stop()
+
+
+def test_the_heartbeat_never_blocks_nor_fails_the_show(caplog):
+    """A supervisor that reads late (a full pipe) or is gone (no reader) costs the show
+    nothing: the UI thread writes its beat without waiting, and stops when nobody listens."""
+    from kiosk.supervision import Heartbeat
+
+    read_end, write_end = os.pipe()
+    heart = Heartbeat(write_end)
+    for _ in range(70_000):  # more than a pipe holds (64 KiB on Linux)
+        heart.beat()
+    os.close(read_end)
+    with caplog.at_level(logging.WARNING):
+        heart.beat()
+        heart.beat()
+    assert heart.fd is None
+    assert caplog.text.count("no longer reads the heartbeat") == 1

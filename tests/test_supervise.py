@@ -11,7 +11,7 @@ import subprocess
 import sys
 
 from kiosk.supervise import FROZEN_S, LOOP_PAUSE_S, Supervisor
-from kiosk.supervision import EXIT_OPERATOR
+from kiosk.supervision import EXIT_OPERATOR, EXIT_SCREEN_TAKEN
 
 from .conftest import DEMO_DECK, REPO, FakeClock
 
@@ -179,3 +179,32 @@ def test_real_shows_killed_or_frozen_are_brought_back(tmp_path):
     finally:
         sup.terminate()
         sup.wait(timeout=30)
+
+
+def test_a_clean_exit_that_no_operator_chose_is_restarted(tmp_path, caplog):
+    """#18 E: a SIGTERM to the show alone ends it with 0; that is no reason to stop."""
+    sup, children, clock, _ = make(tmp_path)
+    sup.step()
+    children[0].code = 0
+    with caplog.at_level(logging.WARNING):
+        run_for(sup, clock, 3)
+    assert len(children) == 2 and not sup.done
+    assert "no operator ended it" in caplog.text
+
+
+def test_a_show_that_beats_is_never_frozen_even_without_a_status_file(tmp_path):
+    """#18 E: a full disk stops the status file, not the heartbeat."""
+    sup, children, clock, _ = make(tmp_path)
+    sup.step()
+    for _ in range(round(FROZEN_S * 10)):
+        children[0].beat()
+        clock.advance(sup.step())
+    assert len(children) == 1 and not children[0].terminated
+    assert not (tmp_path / "status.json").exists()
+
+
+def test_a_screen_another_supervisor_holds_ends_this_one_as_failed(tmp_path):
+    sup, children, _clock, _ = make(tmp_path)
+    sup.step()
+    children[0].code = EXIT_SCREEN_TAKEN
+    assert sup.step() is None and sup.done and sup.failed
