@@ -201,7 +201,8 @@ class Running:
     a thread so that every wait has an outer guard."""
 
     def __init__(self, tmp_path, **env):
-        self.env = {**os.environ, "QT_QPA_PLATFORM": "offscreen",
+        (tmp_path / "tmp").mkdir(exist_ok=True)  # its status file: not /tmp, even if killed
+        self.env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "TMPDIR": str(tmp_path / "tmp"),
                     "KIOSK_RUNTIME_DIR": str(tmp_path / "run"),
                     "KIOSK_LOG_DIR": str(tmp_path / "log"),
                     "KIOSK_CACHE_DIR": str(tmp_path / "cache"), **env}
