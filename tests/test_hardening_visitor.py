@@ -13,6 +13,7 @@ import os
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 import yaml
@@ -448,3 +449,12 @@ def test_on_x_a_minimised_or_closed_window_comes_back(x_display, tmp_path):
     assert "window minimized: bringing it back" in rest
     assert "creating its native window again" in rest
     assert "Traceback" not in rest
+
+
+def test_interaction_does_not_import_the_window():
+    """interaction.py names what it needs of the window (Host), so the two modules no longer
+    import each other, not even for type checking."""
+    import kiosk.qt.interaction as interaction
+
+    source = Path(interaction.__file__).read_text(encoding="utf-8")
+    assert "kiosk.qt.window" not in source

@@ -8,18 +8,19 @@ touch are ignored, so one finger is one gesture.
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import Protocol
 
-from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, QPointF, QRectF, QSize, Qt, QTimer
 from PySide6.QtGui import QImage, QKeyEvent, QKeySequence, QMouseEvent, QPainter, QTouchEvent
 
+from kiosk.core.deck import Deck
+from kiosk.core.feeds import FeedHub
 from kiosk.core.gestures import LONG_PRESS_S, Track, classify
 from kiosk.core.pinguard import PinGuard
+from kiosk.core.player import Player
 from kiosk.qt.overlays import CORNER, KEYS, Controls, Hit, Overview, PinPad
 from kiosk.qt.stage import Stage
-
-if TYPE_CHECKING:
-    from kiosk.qt.window import ShowWindow
 
 log = logging.getLogger(__name__)
 CONTROLS_S = 5.0
@@ -27,10 +28,38 @@ CORNER_TAPS, CORNER_WINDOW_S = 5, 3.0
 SWIPE_S = 0.35
 
 
+class Host(Protocol):
+    """What interaction needs of the window (ShowWindow): named here, so that this module
+    does not import the window that imports it."""
+
+    clock: Callable[[], float]
+    deck: Deck
+    feeds: FeedHub | None
+    player: Player
+    stage: Stage
+    standby: tuple[str, int, float] | None
+    kiosk_mode: bool
+
+    @property
+    def index(self) -> int: ...
+    def elapsed(self) -> float: ...
+    def width(self) -> int: ...
+    def height(self) -> int: ...
+    def update(self) -> None: ...
+    def schedule(self) -> None: ...
+    def go_next(self, kind: str | None = None, already: float = 0.0) -> None: ...
+    def go_prev(self, kind: str | None = None, already: float = 0.0) -> None: ...
+    def go_to(self, index: int) -> None: ...
+    def pause_button(self) -> None: ...
+    def toggle_language(self) -> None: ...
+    def request_exit(self, how: str) -> None: ...
+    def exit_now(self, operator: bool = False) -> None: ...
+
+
 class Interaction:
     """Owned by the window; keeps the gesture and overlay state, and acts through it."""
 
-    def __init__(self, window: ShowWindow) -> None:
+    def __init__(self, window: Host, owner: QObject) -> None:
         self.w = window
         self.track: Track | None = None
         self.drag_dx = 0.0
@@ -42,7 +71,7 @@ class Interaction:
         self.pin_guard = PinGuard()  # outlives each keypad: closing it does not reset a lockout
         self.corner_taps: list[float] = []
         self.last_input = -1e9
-        self.long_press = QTimer(window)
+        self.long_press = QTimer(owner)
         self.long_press.setSingleShot(True)
         self.long_press.timeout.connect(self._check_long_press)
 

@@ -60,7 +60,7 @@ class ShowWindow(QWidget):
                  wall: Callable[[], float] = time.time, kiosk_mode: bool = False,
                  on_exit: Callable[[], None] | None = None) -> None:
         super().__init__()
-        self.interaction = Interaction(self)
+        self.interaction = Interaction(self, owner=self)
         self.setAttribute(Qt.WidgetAttribute.WA_AcceptTouchEvents, True)
         self.kiosk_mode = kiosk_mode  # locked: Esc, Alt+F4 and closing do not end the show
         self.presence = Presence(self, enabled=kiosk_mode)  # ... nor iconifying it (#18 D)
