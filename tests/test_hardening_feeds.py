@@ -189,6 +189,9 @@ STUCK_RUN = textwrap.dedent("""
     # once, and the reload thread blocks for good
     controller.FileWatcher.changed = lambda self: True
     controller.load_deck = lambda path: threading.Event().wait()
+    # and a pool job that never ends (a stuck image decode), which Python joins at exit
+    import concurrent.futures
+    concurrent.futures.ThreadPoolExecutor(1).submit(threading.Event().wait)
     from kiosk.cli import main
     sys.exit(main(sys.argv[1:]))
 """)
