@@ -60,16 +60,22 @@ class TrickleServer:
     deadline for the whole fetch ends it. ``stop()`` releases every connection.
     """
 
-    def __init__(self, mode: str = "headers", interval: float = 0.2) -> None:
+    def __init__(self, mode: str = "headers", interval: float = 0.2,
+                 tls: tuple[str, str] | None = None) -> None:
         import socket
+        import ssl
 
         self.mode, self.interval = mode, interval
+        self.tls: ssl.SSLContext | None = None
+        if tls is not None:  # (certificate, key): an https:// server
+            self.tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            self.tls.load_cert_chain(*tls)
         self.connections = 0
         self.done = threading.Event()
         self.sock = socket.create_server(("127.0.0.1", 0))
         self.sock.settimeout(0.2)
         port = self.sock.getsockname()[1]
-        self.url = f"http://127.0.0.1:{port}/feed.json"
+        self.url = f"{'https' if tls else 'http'}://127.0.0.1:{port}/feed.json"
         self.thread = threading.Thread(target=self._accept, daemon=True)
         self.thread.start()
 
@@ -91,6 +97,12 @@ class TrickleServer:
             threading.Thread(target=self._serve, args=(conn,), daemon=True).start()
 
     def _serve(self, conn) -> None:
+        if self.tls is not None:
+            try:
+                conn = self.tls.wrap_socket(conn, server_side=True)
+            except OSError:
+                conn.close()
+                return
         with conn:
             for byte in self._stream():  # silent: nothing, until stop()
                 if self.done.wait(self.interval):

@@ -138,6 +138,31 @@ def test_a_server_trickling_one_byte_at_a_time_times_out(trickle, mode):
     assert server.connections == 1
 
 
+def test_an_https_server_trickling_its_headers_times_out(tmp_path, monkeypatch):
+    """The same over TLS: the deadline holds through the TLS socket too."""
+    import shutil
+
+    if shutil.which("openssl") is None:
+        pytest.skip("needs the openssl command to make a certificate")
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                    "-keyout", str(key), "-out", str(cert), "-subj", "/CN=127.0.0.1",
+                    "-addext", "subjectAltName=IP:127.0.0.1"], check=True,
+                   capture_output=True, timeout=60)
+    monkeypatch.setenv("SSL_CERT_FILE", str(cert))  # trusted like a system certificate
+    httpget = sys.modules.get("kiosk.core.feeds.httpget")
+    if httpget is not None:  # the trust store is loaded once per process
+        monkeypatch.setattr(httpget, "_TLS_CONTEXT", None)
+    server = TrickleServer("headers", tls=(str(cert), str(key)))
+    try:
+        hub = FeedHub({"slow": http(server.url)}, now=0, wall=1000)
+        finished, _ = in_thread(run, hub, 0, 1000)
+        assert finished
+        assert hub.snapshot(1000)["slow"]["error"] == "timed out after 1 s"
+    finally:
+        server.stop()
+
+
 def test_eight_slow_sources_do_not_starve_a_ninth(trickle, server):
     slow = trickle("headers")
     sources = {f"slow{i}": http(slow.url, timeout="60s") for i in range(8)}
