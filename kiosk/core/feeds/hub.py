@@ -63,8 +63,8 @@ class FeedHub:
         for name, fetch in list(self._pending.items()):
             if fetch.job.done():
                 del self._pending[name]
-                self.feeds[name].in_flight = False
                 feed = self.feeds[name]
+                feed.in_flight = False
                 if not fetch.abandoned and self._guarded(feed, now, self._apply, fetch.job,
                                                          wall):
                     changed.add(name)
