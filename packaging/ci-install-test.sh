@@ -21,7 +21,7 @@ echo "installed: $(dpkg-query -W -f='${Package} ${Version}, Installed-Size ${Ins
 test "$(/usr/bin/kiosk --version)" = "kiosk $version"
 desktop-file-validate /usr/share/applications/kiosk.desktop
 grep -q '^ExecStart=/usr/bin/kiosk supervise' /usr/lib/systemd/user/kiosk.service
-grep -q '^Restart=always' /usr/lib/systemd/user/kiosk.service
+grep -q '^Restart=on-failure' /usr/lib/systemd/user/kiosk.service
 .venv/bin/python packaging/check_installed.py installed
 $sudo dpkg -r kiosk >/dev/null
 .venv/bin/python packaging/check_installed.py removed "$deb"

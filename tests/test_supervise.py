@@ -208,3 +208,14 @@ def test_a_screen_another_supervisor_holds_ends_this_one_as_failed(tmp_path):
     sup.step()
     children[0].code = EXIT_SCREEN_TAKEN
     assert sup.step() is None and sup.done and sup.failed
+
+
+def test_systemd_restarts_the_supervisor_only_when_it_failed():
+    """The user unit must not undo an operator's exit: the supervisor ends with 0 then, and
+    systemd restarts on failure (a non-zero exit, a signal, the watchdog), not always (#18 E)."""
+    unit = (REPO / "packaging" / "linux" / "kiosk.service").read_text(encoding="utf-8")
+    service = unit.split("[Service]", 1)[1].split("\n[", 1)[0]
+    keys = dict(line.split("=", 1) for line in service.splitlines() if "=" in line
+                and not line.startswith("#"))
+    assert keys["Restart"] == "on-failure"
+    assert "WatchdogSec" in keys
