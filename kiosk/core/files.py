@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import stat
+from collections.abc import Iterator
 from pathlib import Path
 
 
@@ -79,13 +80,13 @@ def check_regular(path: Path | str) -> os.stat_result:
     return st
 
 
-def read_regular(path: Path | str, max_bytes: int) -> bytes:
-    """Read a whole regular file of at most ``max_bytes``; never blocks, never over-reads.
+@contextlib.contextmanager
+def open_regular(path: Path | str) -> Iterator[tuple[int, os.stat_result]]:
+    """An open descriptor of ``path`` and its stat, if it is a regular file; else raises.
 
-    Opened with O_NONBLOCK so that a FIFO cannot hold ``open`` until a writer appears; the
-    kind is checked on the open descriptor (no race with a rename), and at most
-    ``max_bytes + 1`` bytes are read whatever ``st_size`` claims (a file that grows while it
-    is read is caught too).
+    Opened with O_NONBLOCK so that a FIFO cannot hold ``open`` until a writer appears, and
+    the kind is checked on the open descriptor, so a path swapped for a FIFO or a device
+    after a check is still refused. Every OSError inside becomes an UnreadableFileError.
     """
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
     try:
@@ -100,6 +101,22 @@ def read_regular(path: Path | str, max_bytes: int) -> bytes:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):
             raise UnreadableFileError(f"{path}: is {describe_kind(st.st_mode)}, not a file")
+        yield fd, st
+    except UnreadableFileError:
+        raise
+    except OSError as exc:
+        raise UnreadableFileError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    finally:
+        os.close(fd)
+
+
+def read_regular(path: Path | str, max_bytes: int) -> bytes:
+    """Read a whole regular file of at most ``max_bytes``; never blocks, never over-reads.
+
+    At most ``max_bytes + 1`` bytes are read whatever ``st_size`` claims (a file that grows
+    while it is read is caught too).
+    """
+    with open_regular(path) as (fd, st):
         if st.st_size > max_bytes:
             raise UnreadableFileError(
                 f"{path}: {st.st_size} bytes is over the limit of {max_bytes}")
@@ -114,9 +131,9 @@ def read_regular(path: Path | str, max_bytes: int) -> bytes:
             if total > max_bytes:
                 raise UnreadableFileError(f"{path}: over the limit of {max_bytes} bytes")
         return b"".join(chunks)
-    except UnreadableFileError:
-        raise
-    except OSError as exc:
-        raise UnreadableFileError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    finally:
-        os.close(fd)
+
+
+def read_head(path: Path | str, count: int) -> bytes:
+    """The first ``count`` bytes of a regular file (an image's header), never more."""
+    with open_regular(path) as (fd, _):
+        return os.read(fd, count)

@@ -7,12 +7,10 @@ that would only show the placeholder is reported, with the same words.
 
 from __future__ import annotations
 
-import os
-import stat
 import struct
 from pathlib import Path
 
-from kiosk.core.files import UnreadableFileError, check_regular, describe_kind
+from kiosk.core.files import check_regular, read_head
 
 # An image file is at most 64 MB on disk: a 24-megapixel JPEG is 5-15 MB, and the show holds
 # the file's bytes while it decodes them (#18 A).
@@ -100,23 +98,3 @@ def image_problem(path: Path, name: str) -> str | None:
     size = pixel_size(kind, head)
     reason = too_large_to_decode(kind, *size) if size is not None else None
     return f"{name}: {reason}" if reason else None
-
-
-def read_head(path: Path, count: int) -> bytes:
-    """The first ``count`` bytes of a regular file; never blocks (O_NONBLOCK, as
-    :func:`kiosk.core.files.read_regular`), never reads more, whatever the path became."""
-    try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
-    except OSError as exc:
-        raise UnreadableFileError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    try:
-        mode = os.fstat(fd).st_mode
-        if not stat.S_ISREG(mode):  # swapped for a FIFO since it was checked
-            raise UnreadableFileError(f"{path}: is {describe_kind(mode)}, not a file")
-        return os.read(fd, count)
-    except UnreadableFileError:
-        raise
-    except OSError as exc:
-        raise UnreadableFileError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    finally:
-        os.close(fd)
