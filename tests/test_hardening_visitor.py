@@ -70,15 +70,6 @@ def test_corner_taps_do_not_end_a_kiosk_without_a_pin_but_the_chord_does(qtbot, 
     window.stop()
 
 
-def test_corner_taps_still_ask_for_the_pin_when_there_is_one(qtbot, app, tmp_path, touch):
-    window, exits = pin_window(qtbot, tmp_path)
-    for _ in range(5):
-        tap(window, touch, 20, 20)
-        window.clock.advance(0.3)
-    assert window.interaction.pinpad is not None and exits == []
-    window.stop()
-
-
 def test_check_warns_about_a_deck_without_exit_pin_and_still_passes(write, capsys):
     bare = write("bare.yaml", "title: t\nslides:\n  - {type: title, title: a}\n")
     assert main(["check", str(bare)]) == 0
