@@ -4,7 +4,9 @@
 # on a minimal Debian (#18 G): python3-venv for `python3 -m venv` (with ensurepip, so no
 # python3-pip), ca-certificates for pip's and the feeds' HTTPS, x11-xserver-utils for the
 # `xset` that keeps the screen awake. `test`: also Xvfb, the X tools the tests drive and
-# desktop-file-validate; `package`: also what `make package` and its install check use.
+# desktop-file-validate; `package`: also what `make package` and its install check use;
+# `windows`: also what `make package-windows` and `make package-check-windows` use: Wine (64-bit),
+# NSIS, the mingw-w64 C compiler for the Wine shims (packaging/windows/shims/) and Xvfb.
 set -euo pipefail
 want=(python3-venv ca-certificates x11-xserver-utils
       libgl1 libegl1 libopengl0 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libfreetype6
@@ -14,6 +16,7 @@ want=(python3-venv ca-certificates x11-xserver-utils
 case "${1:-run}" in
   test) want+=(xvfb xauth x11-utils xdotool openbox desktop-file-utils) ;;
   package) want+=(binutils gcc libc6-dev nsis xvfb xauth desktop-file-utils) ;;
+  windows) want+=(wine wine64 nsis gcc-mingw-w64-x86-64-win32 xvfb xauth) ;;
 esac
 # `tools/setup-system.sh run --list`: what would be installed, one package a line
 [ "${2:-}" = "--list" ] && { printf '%s\n' "${want[@]}"; exit 0; }

@@ -1,14 +1,14 @@
 ; Windows installer for kiosk: 64-bit, per-machine, with an uninstaller and an
-; Add/Remove Programs entry. Installs the PyInstaller onedir bundle built on Windows.
+; Add/Remove Programs entry. Installs the PyInstaller onedir bundle built for Windows: by
+; `make package-windows` under Wine (packaging/windows/build-wine.sh) or on windows-latest
+; by .github/workflows/release.yml.
 ;
 ;   makensis -DVERSION=0.1.0 -DPAYLOAD=build\bundle\kiosk -DOUTFILE=dist\kiosk-0.1.0-windows-x64-setup.exe packaging\windows\kiosk.nsi
 ;
 ; makensis runs from this folder: give PAYLOAD and OUTFILE as absolute paths.
 ; PAYLOAD is the onedir folder (kiosk.exe, kioskw.exe, _internal). EXE names the console
 ; program (default kiosk.exe: `kiosk check` prints), EXEW the windowed one the shortcuts and
-; autostart use (default kioskw.exe). CI on Linux compiles this script with the Linux bundle
-; as a stand-in payload (-DEXE=kiosk -DEXEW=kiosk) to check the script itself.
-; See packaging/README.md.
+; autostart use (default kioskw.exe). See packaging/README.md.
 
 Unicode true
 Target amd64-unicode
@@ -91,11 +91,15 @@ Function .onInit
     Abort
   ${EndIf}
   SetRegView 64
+  ; Per-machine: $SMPROGRAMS is the all-users Start menu (ProgramData), like $PROGRAMFILES64
+  ; and the HKLM entry; without this the shortcuts landed in the installing admin's profile.
+  SetShellVarContext all
   !insertmacro MUI_LANGDLL_DISPLAY
 FunctionEnd
 
 Function un.onInit
   SetRegView 64
+  SetShellVarContext all
 FunctionEnd
 
 ; A running show holds its files open: stop it (and its supervisor) before copying.
