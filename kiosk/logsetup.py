@@ -16,6 +16,9 @@ MAX_BYTES, BACKUPS = 2 * 1024 * 1024, 5
 
 
 def log_dir(explicit: str | None = None) -> Path:
+    """``--log-dir``, else ``KIOSK_LOG_DIR``, else the platform's log folder: Windows
+    ``%LOCALAPPDATA%\\kiosk\\Logs`` (beside the cache's ``Cache``), Linux
+    ``~/.local/state/kiosk/log``."""
     if explicit:
         return Path(explicit)
     if os.environ.get("KIOSK_LOG_DIR"):

@@ -39,7 +39,13 @@ def write_atomic(path: Path, content: str | bytes) -> None:
 
 
 def cache_root(explicit: Path | None = None) -> Path:
-    """``--cache-dir``, else ``KIOSK_CACHE_DIR``, else the platform's cache folder."""
+    """``--cache-dir``, else ``KIOSK_CACHE_DIR``, else the platform's cache folder.
+
+    ``appauthor=False``, as for the logs (kiosk/logsetup.py): on Windows the two share one
+    folder, ``%LOCALAPPDATA%\\kiosk\\Cache`` and ``\\Logs``; platformdirs' default author,
+    the app's name again, made it ``kiosk\\kiosk\\Cache`` (#17). Linux ignores the author:
+    ``~/.cache/kiosk`` either way.
+    """
     if explicit is not None:
         return explicit
     env = os.environ.get("KIOSK_CACHE_DIR")
@@ -47,7 +53,7 @@ def cache_root(explicit: Path | None = None) -> Path:
         return Path(env)
     import platformdirs
 
-    return Path(platformdirs.user_cache_dir("kiosk"))
+    return Path(platformdirs.user_cache_dir("kiosk", appauthor=False))
 
 
 class UnreadableFileError(OSError):
