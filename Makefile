@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: demo test package package-check lint setup venv clean
+.PHONY: demo test package package-check package-windows package-check-windows lint setup venv clean
 
 # compileall: an editable install leaves kiosk/ without bytecode, and with
 # PYTHONDONTWRITEBYTECODE set (as on this machine) every start would compile it (~30 ms)
@@ -29,6 +29,17 @@ package: $(STAMP)
 # What CI runs after `make test`: build, dpkg -i, use the installed app, dpkg -r (needs root).
 package-check: $(STAMP)
 	packaging/ci-install-test.sh
+
+# The real Windows bundle and dist/kiosk-<v>-windows-x64-setup.exe, built under Wine
+# (packaging/README.md, "Windows under Wine"); apt installs Wine, NSIS and mingw-w64.
+package-windows: $(STAMP)
+	packaging/windows/build-wine.sh
+
+# What CI runs after package-check: the frozen kiosk.exe, the show on Wine's X11 driver,
+# setup.exe /S, autostart, uninstall.exe /S. Builds first if package-windows has not.
+package-check-windows: $(STAMP)
+	test -f build/bundle-windows/kiosk/kiosk.exe || packaging/windows/build-wine.sh
+	$(BIN)/python packaging/windows/check_wine.py
 
 setup: $(STAMP)
 

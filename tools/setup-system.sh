@@ -15,7 +15,7 @@ want=(python3-venv ca-certificates x11-xserver-utils
       libxcb-xkb1 libxrender1 libxi6 fontconfig)
 case "${1:-run}" in
   test) want+=(xvfb xauth x11-utils xdotool openbox desktop-file-utils) ;;
-  package) want+=(binutils gcc libc6-dev nsis xvfb xauth desktop-file-utils) ;;
+  package) want+=(binutils gcc libc6-dev xvfb xauth desktop-file-utils) ;;
   windows) want+=(wine wine64 nsis gcc-mingw-w64-x86-64-win32 xvfb xauth) ;;
 esac
 # `tools/setup-system.sh run --list`: what would be installed, one package a line
