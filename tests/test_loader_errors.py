@@ -237,4 +237,4 @@ def test_comma_inside_a_flow_mapping_gets_a_hint(write):
     deck = write("d.yaml", HEAD + "  - {type: title, title: {zh: 模拟数据, 演示, en: Demo}}\n")
     assert messages(deck) == [
         "d.yaml:3: slides[0].title.演示: unknown key '演示' (a comma inside {…} starts a new "
-        "key: put text with commas in quotes); allowed: zh, en"]
+        "key: put text with commas in quotes); allowed: zh, zh-Hant, en, pt"]

@@ -11,15 +11,28 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from collections.abc import Iterator
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from kiosk.core.keys import parse_chord
-from kiosk.core.values import Canvas, Duration, LocalText, describe
+from kiosk.core.values import LANGUAGES, Canvas, Duration, LocalText, Text, describe
 
 SlideType = Literal["title", "figures", "chart", "photo"]
+Language = Literal["zh", "zh-Hant", "en", "pt"]  # values.LANGUAGES
+# OpenCC profiles deriving zh-Hant from zh: plain Traditional (OpenCC's standard forms), Hong
+# Kong forms (also what Macau reads), Taiwan forms, Taiwan forms and phrases (软件 -> 軟體)
+Conversion = Literal["s2t", "s2hk", "s2tw", "s2twp"]
 TransitionType = Literal["fade", "slide", "none"]
 _SOURCE_NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_\-]*$")
 _COLOR_RE = re.compile(r"^#[0-9A-Fa-f]{6}$")
@@ -343,7 +356,15 @@ class Deck(_Model):
     idle_resume: Duration = Field(30.0, description="auto-play resumes this long after a touch")
     idle_home: bool = Field(False, description="on idle resume, also return to the first slide")
     progress: bool = Field(True, description="show the progress bar and position dots")
-    language: Literal["zh", "en"] = Field("zh", description="language shown first")
+    languages: tuple[Language, ...] = Field(
+        ("zh", "en"), min_length=1,
+        description="the languages the visitor's button cycles through, in this order")
+    language: Language = Field(
+        "zh", description="language shown first; default: the first of languages")
+    zh_hant_conversion: Conversion = Field(
+        "s2t", description="how zh-Hant is derived from zh where a text gives none: s2t plain "
+                           "Traditional, s2hk Hong Kong/Macau, s2tw Taiwan, s2twp Taiwan with "
+                           "Taiwanese phrases")
     timezone: str | None = Field(None, description='e.g. "Asia/Shanghai"; default: the machine')
     schedule: Schedule | None = Field(None, description="opening hours; default: always open")
     exit_pin: str | None = Field(None, description="digits asked for before the show exits")
@@ -363,6 +384,32 @@ class Deck(_Model):
                     f"source name {name!r} must start with a letter and use only "
                     "letters, digits, _ and -"
                 )
+        return value
+
+    @model_validator(mode="before")
+    @classmethod
+    def _first_language(cls, data: Any) -> Any:
+        if (isinstance(data, dict) and "language" not in data
+                and isinstance(data.get("languages"), list | tuple) and data["languages"]
+                and data["languages"][0] in LANGUAGES):
+            return {**data, "language": data["languages"][0]}
+        return data
+
+    @field_validator("languages")
+    @classmethod
+    def _distinct(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        twice = sorted({lang for lang in value if value.count(lang) > 1})
+        if twice:
+            raise ValueError(f"{', '.join(twice)} listed twice; list each language once")
+        return value
+
+    @field_validator("language")
+    @classmethod
+    def _language_listed(cls, value: str, info: ValidationInfo) -> str:
+        languages = info.data.get("languages")  # declared above: validated first
+        if languages is not None and value not in languages:
+            raise ValueError(f"{value} is not one of languages: [{', '.join(languages)}]; "
+                             "add it there or pick one of them")
         return value
 
     @field_validator("timezone")
@@ -427,8 +474,29 @@ class Deck(_Model):
 
     @property
     def bilingual(self) -> bool:
-        """True when any slide title has an English counterpart (offer the 中/EN toggle)."""
+        """True when any slide title differs between languages (offer the 中/EN toggle)."""
         return self.title.bilingual or any(s.title and s.title.bilingual for s in self.slides)
+
+    @property
+    def cycle(self) -> tuple[str, ...]:
+        """The languages the visitor's button cycles through; () shows no button. A deck
+        that declares ``languages`` gets them all; today's decks (the default [zh, en]) get
+        the 中/EN button only when their titles are bilingual, as before #14."""
+        if len(self.languages) < 2:
+            return ()
+        if "languages" in self.model_fields_set or self.bilingual:
+            return self.languages
+        return ()
+
+    def next_language(self, lang: str) -> str:
+        """The language after ``lang`` in :attr:`cycle` (the first when ``lang`` is not in it)."""
+        cycle = self.cycle or self.languages
+        return cycle[(cycle.index(lang) + 1) % len(cycle)] if lang in cycle else cycle[0]
+
+    def texts(self) -> Iterator[tuple[tuple[str | int, ...], Text]]:
+        """Every text of the deck with its path, as the YAML names it:
+        ``(("slides", 3, "title"), Text)``. For the language checks and the conversion."""
+        return _texts(self, ())
 
     @property
     def has_charts(self) -> bool:
@@ -439,3 +507,17 @@ class Deck(_Model):
 AnySlide = TitleSlide | FiguresSlide | ChartSlide | PhotoSlide
 SLIDE_TYPES: tuple[str, ...] = ("title", "figures", "chart", "photo")
 SOURCE_KINDS: tuple[str, ...] = ("http", "file", "sim")
+
+
+def _texts(node: Any, path: tuple[str | int, ...]) -> Iterator[tuple[tuple[str | int, ...], Text]]:
+    if isinstance(node, Text):
+        yield path, node
+    elif isinstance(node, BaseModel):
+        for name, field in type(node).model_fields.items():
+            yield from _texts(getattr(node, name), (*path, field.alias or name))
+    elif isinstance(node, tuple | list):
+        for i, item in enumerate(node):
+            yield from _texts(item, (*path, i))
+    elif isinstance(node, dict):
+        for key, item in node.items():
+            yield from _texts(item, (*path, key))

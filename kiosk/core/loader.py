@@ -107,6 +107,8 @@ def _finish(doc: Located, state: _State) -> LoadResult:
     except ValidationError as exc:
         deck = None
         state.problems.extend(problems_from_validation(exc, data, state.lines, doc.file))
+    if deck is not None:
+        _check_languages(deck, state, doc.file)
     _check_references(data, state, doc.file)
     _check_assets(state)
     problems = _dedupe([_local(p, state, doc.file) for p in state.problems])
@@ -260,6 +262,24 @@ def _check_references(data: dict[str, Any], state: _State, root: Path) -> None:
                 listed = ", ".join(names) if names else "none (add a sources: section)"
                 state.add(file, line, path, f"source '{name}' is not declared under sources"
                           f"{suggest(name, names)}; declared: {listed}")
+
+
+def _check_languages(deck: Deck, state: _State, root: Path) -> None:
+    """A text in a language the deck does not list would never be shown: a forgotten
+    ``languages:`` entry or a typo, refused like an unknown key (#14). zh is always allowed
+    where zh-Hant is listed: it is what the Traditional form is converted from."""
+    allowed = set(deck.languages) | ({"zh"} if "zh-Hant" in deck.languages else set())
+    listed = ", ".join(deck.languages)
+    for path, text in deck.texts():
+        for lang in text.entries():
+            if lang in allowed:
+                continue
+            where = (*path, lang)
+            file, line = state.lines.get(where) or state.lines.get(path, (root, 0))
+            state.add(file, line, where,
+                      f"{lang} is not one of the deck's languages ({listed}), so this text "
+                      f"would never be shown; add it: languages: [{listed}, {lang}], "
+                      "or remove it")
 
 
 def _check_assets(state: _State) -> None:

@@ -8,9 +8,17 @@ written in the YAML (so editors get autocompletion for the input forms, not the 
 from __future__ import annotations
 
 import re
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, WithJsonSchema, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    WithJsonSchema,
+    model_validator,
+)
 
 _DURATION_RE = re.compile(r"^\s*(-?\d+(?:\.\d+)?|-?\.\d+)\s*(ms|s|sec|m|min|h)?\s*$")
 _UNIT_SECONDS = {"ms": 0.001, "s": 1.0, "sec": 1.0, "m": 60.0, "min": 60.0, "h": 3600.0}
@@ -79,12 +87,34 @@ Canvas = Annotated[
 ]
 
 
+LANGUAGES: tuple[str, ...] = ("zh", "zh-Hant", "en", "pt")
+"""Every language a text may carry: Simplified Chinese, Traditional Chinese, English,
+Portuguese (#14). The YAML keys are these codes."""
+
+# The entry shown when a text has none for the language on screen (docs/deck-format.md).
+# zh-Hant first takes the Traditional form converted from zh (see kiosk.core.chinese).
+FALLBACK: dict[str, tuple[str, ...]] = {
+    "zh": ("zh", "zh-Hant", "en", "pt"),
+    "zh-Hant": ("zh-Hant", "zh", "en", "pt"),
+    "en": ("en", "zh", "zh-Hant", "pt"),
+    "pt": ("pt", "en", "zh", "zh-Hant"),
+}
+_FIELD = {"zh": "zh", "zh-Hant": "zh_hant", "en": "en", "pt": "pt"}
+
+
 class Text(BaseModel):
-    """Text in Chinese and, optionally, English. A plain YAML string fills ``zh``."""
+    """Text in up to four languages (``LANGUAGES``). A plain YAML string fills ``zh``.
+
+    ``zh-Hant`` may be left out: the loaded deck derives it from ``zh`` with OpenCC
+    (:func:`kiosk.core.chinese.derive_traditional`); an explicit entry always wins."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
-    zh: str
+    zh: str = ""
+    zh_hant: str = Field("", alias="zh-Hant")
     en: str = ""
+    pt: str = ""
+    # zh converted to Traditional, set once by derive_traditional (not part of the value)
+    _converted: str | None = PrivateAttr(None)
 
     @model_validator(mode="before")
     @classmethod
@@ -94,32 +124,71 @@ class Text(BaseModel):
         if isinstance(value, int | float) and not isinstance(value, bool):
             return {"zh": f"{value}"}
         if isinstance(value, dict):
-            if "zh" not in value and isinstance(value.get("en"), str):
-                return {**value, "zh": value["en"]}
+            if not value:
+                raise ValueError("an empty text {}; give at least one of: "
+                                 + ", ".join(LANGUAGES))
             return value
         raise ValueError(f"expected text: a string or {{zh: …, en: …}}, got {describe(value)}")
 
-    def get(self, lang: Literal["zh", "en"] = "zh") -> str:
-        """The text in ``lang``, falling back to Chinese when no translation exists."""
-        return self.en if lang == "en" and self.en else self.zh
+    def __eq__(self, other: object) -> bool:  # the derived form is a cache, not the value
+        return isinstance(other, Text) and self.__dict__ == other.__dict__
+
+    def __hash__(self) -> int:
+        return hash((self.zh, self.zh_hant, self.en, self.pt))
+
+    def own(self, lang: str) -> str:
+        """This text's own entry for ``lang``, no other language: "" when there is none.
+        For zh-Hant, the form converted from zh counts as its own."""
+        if lang == "zh-Hant" and not self.zh_hant:
+            return self._converted or ""
+        field = _FIELD.get(lang)
+        return str(getattr(self, field)) if field else ""
+
+    def for_lang(self, lang: str) -> str:
+        """The text to show when ``lang`` is on screen, by the documented fallback order."""
+        for candidate in FALLBACK.get(lang, FALLBACK["zh"]):
+            text = self.own(candidate)
+            if text:
+                return text
+        return ""
+
+    def get(self, lang: str = "zh") -> str:
+        """Same as :meth:`for_lang` (the name older code uses)."""
+        return self.for_lang(lang)
+
+    def entries(self) -> dict[str, str]:
+        """The languages written in the deck for this text, by code: {"zh": …, "pt": …}."""
+        return {lang: str(getattr(self, field)) for lang, field in _FIELD.items()
+                if getattr(self, field)}
+
+    def needs_conversion(self) -> bool:
+        """True when the Traditional form must be derived from zh (no explicit zh-Hant)."""
+        return bool(self.zh) and not self.zh_hant
+
+    def set_converted(self, traditional: str) -> None:
+        """Store zh converted to Traditional (kiosk.core.chinese does it, once per deck)."""
+        self._converted = traditional
 
     @property
     def bilingual(self) -> bool:
-        return bool(self.en) and self.en != self.zh
+        """True when the text differs between languages (the deck offers a language choice)."""
+        return len(set(self.entries().values())) > 1
 
 
+_TEXT_ENTRIES = {lang: {"type": "string"} for lang in LANGUAGES}
 TEXT_JSON_SCHEMA: dict[str, Any] = {
     "anyOf": [
         {"type": "string"},
         {"type": "number"},
         {
             "type": "object",
-            "properties": {"zh": {"type": "string"}, "en": {"type": "string"}},
+            "properties": _TEXT_ENTRIES,
             "additionalProperties": False,
             "minProperties": 1,
         },
     ],
-    "description": "a string, or {zh: 中文, en: English}",
+    "description": "a string (Simplified Chinese), or {zh: 中文, zh-Hant: 中文, en: English, "
+                   "pt: Português}",
 }
 
 LocalText = Annotated[Text, WithJsonSchema(TEXT_JSON_SCHEMA)]

@@ -1,0 +1,151 @@
+"""Traditional Chinese derived from the Simplified text with OpenCC, off the start path (#14).
+
+A deck that lists ``zh-Hant`` but gives a text only in ``zh`` shows that text converted with
+the deck's ``zh_hant_conversion`` profile (s2t, s2hk, s2tw, s2twp). Loading OpenCC's
+dictionaries is the expensive part (about 80 ms for s2hk here), so nothing converts while a
+deck loads: the show converts when zh-Hant is first needed, or on a worker after the first
+frame. A start that shows zh-Hant first reads the result from the cache folder, keyed by the
+content it was made from, and checks it as strictly as any input.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from kiosk.core.files import UnreadableFileError, read_regular, write_atomic
+
+if TYPE_CHECKING:
+    from kiosk.core.deck import Deck
+
+log = logging.getLogger(__name__)
+PROFILES = ("s2t", "s2hk", "s2tw", "s2twp")
+CACHE_MAX_BYTES = 4_000_000  # a deck's texts converted: far below this (the demo: 20 KB)
+CACHE_FILES = 8
+_lock = threading.Lock()  # one conversion at a time: a worker and the UI thread may both ask
+_converters: dict[str, Callable[[str], str]] = {}
+_cache_dir: Path | None = None
+
+
+def set_cache_dir(folder: Path | None) -> None:
+    """Where converted decks are kept between starts (``kiosk run`` sets it; None: nowhere)."""
+    global _cache_dir
+    _cache_dir = folder
+
+
+def converter(profile: str) -> Callable[[str], str]:
+    """OpenCC's converter for ``profile``, loaded once per process."""
+    if profile not in PROFILES:
+        raise ValueError(f"unknown conversion {profile!r}; allowed: {', '.join(PROFILES)}")
+    found = _converters.get(profile)
+    if found is None:
+        import opencc  # imported here: decks without zh-Hant never load it
+
+        found = opencc.OpenCC(f"{profile}.json").convert
+        _converters[profile] = found
+    return found
+
+
+def convert(text: str, profile: str = "s2t") -> str:
+    """``text`` (Simplified) in Traditional Chinese by ``profile``."""
+    return converter(profile)(text) if text else text
+
+
+def pending(deck: Deck) -> list[str]:
+    """The distinct zh strings of ``deck`` still waiting for their Traditional form."""
+    if "zh-Hant" not in deck.languages:
+        return []
+    seen: dict[str, None] = {}
+    for _path, text in deck.texts():
+        if text.needs_conversion() and text.own("zh-Hant") == "":
+            seen.setdefault(text.zh)
+    return list(seen)
+
+
+def derive_traditional(deck: Deck) -> float:
+    """Give every text of ``deck`` without a zh-Hant entry its converted form; idempotent and
+    thread-safe. Returns the seconds spent (0 when nothing was left to do)."""
+    if "zh-Hant" not in deck.languages:
+        return 0.0
+    with _lock:
+        sources = pending(deck)
+        if not sources:
+            return 0.0
+        start = time.perf_counter()
+        profile = deck.zh_hant_conversion
+        table = _read_cache(profile, sources)
+        how = "from the cache"
+        if table is None:
+            convert_one = converter(profile)
+            table = {zh: convert_one(zh) for zh in sources}
+            _write_cache(profile, sources, table)
+            how = "with OpenCC"
+        for _path, text in deck.texts():
+            if text.needs_conversion():
+                text.set_converted(table.get(text.zh, text.zh))
+        spent = time.perf_counter() - start
+        log.info("zh-Hant: %d texts converted (%s) %s in %.0f ms", len(sources), profile, how,
+                 spent * 1000)
+        return spent
+
+
+def _key(profile: str, sources: list[str]) -> str:
+    digest = hashlib.sha256()
+    digest.update(f"{profile}\0{_opencc_version()}\0".encode())
+    for zh in sorted(sources):
+        digest.update(zh.encode("utf-8", "surrogatepass") + b"\0")
+    return digest.hexdigest()[:32]
+
+
+def _opencc_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("OpenCC")
+    except PackageNotFoundError:
+        return "?"
+
+
+def _cache_file(profile: str, sources: list[str]) -> Path | None:
+    return None if _cache_dir is None else _cache_dir / f"{_key(profile, sources)}.json"
+
+
+def _read_cache(profile: str, sources: list[str]) -> dict[str, str] | None:
+    """The table kept by an earlier start, only if it is exactly what converting would give
+    the shape of: every source once, a string for each; anything else is ignored."""
+    file = _cache_file(profile, sources)
+    if file is None or not file.exists():
+        return None
+    try:
+        data: Any = json.loads(read_regular(file, CACHE_MAX_BYTES).decode("utf-8"))
+    except (UnreadableFileError, OSError, UnicodeDecodeError, ValueError) as exc:
+        log.warning("ignoring the zh-Hant cache %s: %s", file, exc)
+        return None
+    table = data.get("texts") if isinstance(data, dict) else None
+    if (not isinstance(data, dict) or data.get("profile") != profile
+            or not isinstance(table, dict) or set(table) != set(sources)
+            or not all(isinstance(v, str) and len(v) <= 4 * len(k) + 16
+                       for k, v in table.items())):
+        log.warning("ignoring the zh-Hant cache %s: not what this deck converts to", file)
+        return None
+    return {str(k): str(v) for k, v in table.items()}
+
+
+def _write_cache(profile: str, sources: list[str], table: dict[str, str]) -> None:
+    file = _cache_file(profile, sources)
+    if file is None:
+        return
+    try:
+        file.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(file, json.dumps({"profile": profile, "texts": table}, ensure_ascii=False))
+        kept = sorted(file.parent.glob("*.json"), key=lambda f: f.stat().st_mtime, reverse=True)
+        for old in kept[CACHE_FILES:]:  # one per edit of a deck: keep the newest few
+            old.unlink(missing_ok=True)
+    except OSError as exc:  # a read-only cache costs the next start 80 ms, nothing more
+        log.warning("could not keep the zh-Hant conversion in %s: %s", file, exc)
