@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
-"""Build the kiosk's bundled Simplified Chinese font pair from Debian packages.
+"""Build the kiosk's bundled Chinese fonts (Simplified and Traditional) from Debian packages.
 
 Produces, next to this script (or in --out-dir):
     NotoSansSC-Kiosk-Regular.otf   family "Noto Sans SC Kiosk", style Regular
     NotoSansSC-Kiosk-Bold.otf      family "Noto Sans SC Kiosk", style Bold
+    NotoSansHK-Kiosk-Regular.otf   family "Noto Sans HK Kiosk", style Regular (Traditional, #14)
+    NotoSansHK-Kiosk-Bold.otf      family "Noto Sans HK Kiosk", style Bold
     LICENSE-OFL.txt                copied from the fonts-noto-cjk package
 
 Exact reproduction (Debian bookworm; nothing is installed system-wide):
@@ -21,7 +23,9 @@ Exact reproduction (Debian bookworm; nothing is installed system-wide):
 
 Without --unihan the 通用规范汉字表 (8105 chars) cannot be read; the script
 then falls back to every U+4E00..U+9FFF ideograph encodable in GBK
-(--fallback-gbk), and says so.
+(--fallback-gbk), and says so. The Traditional (HK) pair needs the other Unihan
+files next to Unihan_OtherMappings.txt.bz2 (same package); `--faces sc` builds
+the Simplified pair alone.
 
 Character coverage (only code points that the source face actually has are kept):
   * everything encodable in GB2312 (incl. all 6763 hanzi, pinyin, Greek, Cyrillic, box drawing)
@@ -32,6 +36,22 @@ Character coverage (only code points that the source face actually has are kept)
     a few Misc Symbols/Dingbats (★☆☐☑☒✓✔✗✘), CJK Symbols and Punctuation,
     Enclosed CJK Letters and Months, CJK Compatibility units (㎡㎏㎞..),
     Halfwidth and Fullwidth Forms.
+
+Traditional (face "Noto Sans CJK HK": Hong Kong forms, the nearest to Macao's;
+only code points the HK face has are kept), see README.md for the counts:
+  * everything encodable in Big5 (Python's 'big5' codec: 13,063 hanzi, the
+    common and less-common sets, plus Big5's symbols and bopomofo)
+  * HKSCS characters in common use: the Unihan sets that mark Hong Kong and
+    Macao everyday use (kIICore with source H or M, kHKGlyph = HK's 常用字字形表,
+    kUnihanCore2020 with source M)
+  * the Traditional variants (Unihan kTraditionalVariant) of every character
+    of the Simplified subset, plus OPENCC_EXTRA: what OpenCC's s2t/s2hk/s2tw
+    produce, so converted text (#14) never lacks a glyph
+  * the same non-hanzi ranges as the Simplified subset
+  minus SHARED code points: those the Simplified subset has with the very same
+  glyph in the source collection (Latin, digits, most punctuation, the hanzi
+  both scripts write alike). The show lists the HK family first and the SC
+  family second, so those are drawn from the SC file, identically.
 
 Modifications vs. the original (OFL "Modified Version"): glyph subset, the
 'locl' GSUB feature dropped (the SC face already maps to SC glyph forms; locl
@@ -51,9 +71,10 @@ from pathlib import Path
 from fontTools import subset
 from fontTools.ttLib import TTCollection, TTFont
 
-FAMILY = "Noto Sans SC Kiosk"
-PS_FAMILY = "NotoSansSCKiosk"
-SOURCE_FAMILY = "Noto Sans CJK SC"
+FACES = {  # key: (family, PostScript family, source face, file prefix)
+    "sc": ("Noto Sans SC Kiosk", "NotoSansSCKiosk", "Noto Sans CJK SC", "NotoSansSC-Kiosk"),
+    "hk": ("Noto Sans HK Kiosk", "NotoSansHKKiosk", "Noto Sans CJK HK", "NotoSansHK-Kiosk"),
+}
 FONT_DIR = Path("usr/share/fonts/opentype/noto")
 LICENSE_SRC = Path("usr/share/doc/fonts-noto-cjk/copyright")
 
@@ -85,6 +106,11 @@ EXTRA_RANGES = [
     (0xFF00, 0xFFEF),  # Halfwidth and Fullwidth Forms
 ]
 MUST_HAVE = "▲▼◀▶●○°×·≥≤‰•¥€￥℃㎡①→←↑↓"
+MUST_HAVE_HK = "橫琴粵澳深度合作區門萬經港珠大橋臺灣衞綫啓"  # #14's examples, HK/TW variants
+# OpenCC (1.4.2) s2t/s2hk/s2tw output for characters of the Simplified subset that Unihan
+# does not list as a kTraditionalVariant (HK-preferred forms); tests/test_glyphs.py re-checks
+# the conversion of the whole Simplified subset whenever opencc is installed.
+OPENCC_EXTRA = "啓嬀潙瘻緼蔿藴衆輼醖"
 
 # Default fontTools layout features minus 'locl' (see docstring).
 LAYOUT_FEATURES = sorted(set(subset.Options().layout_features) - {"locl"})
@@ -114,18 +140,50 @@ def tgh_chars(unihan_other_mappings: Path) -> set[int]:
     return out
 
 
-def find_face(ttc_path: Path) -> int:
+def unihan_field(path: Path, field: str) -> dict[int, str]:
+    """``{code point: value}`` of one Unihan field (a .txt or .txt.bz2 file)."""
+    opener = bz2.open if path.suffix == ".bz2" else open
+    out = {}
+    with opener(path, "rt", encoding="utf-8") as fh:
+        for line in fh:
+            parts = line.rstrip("\n").split("\t")
+            if len(parts) >= 3 and parts[1] == field:
+                out[int(parts[0][2:], 16)] = parts[2]
+    return out
+
+
+def hk_common(unihan_dir: Path) -> set[int]:
+    """Hong Kong and Macao characters in common use (see the module docstring)."""
+    irg = unihan_dir / "Unihan_IRGSources.txt.bz2"
+    like = unihan_dir / "Unihan_DictionaryLikeData.txt.bz2"
+    core = {c for c, v in unihan_field(irg, "kIICore").items() if "H" in v or "M" in v}
+    core |= set(unihan_field(like, "kHKGlyph"))
+    core |= {c for c, v in unihan_field(like, "kUnihanCore2020").items() if "M" in v}
+    return core
+
+
+def traditional_variants(unihan_dir: Path, simplified: set[int]) -> set[int]:
+    variants = unihan_field(unihan_dir / "Unihan_Variants.txt.bz2", "kTraditionalVariant")
+    out = set()
+    for cp in simplified:
+        for item in variants.get(cp, "").split():
+            out.add(int(item[2:], 16))
+    return out
+
+
+def find_face(ttc_path: Path, source_family: str) -> int:
     coll = TTCollection(str(ttc_path), lazy=True)
     for i, face in enumerate(coll.fonts):
-        if face["name"].getDebugName(1) == SOURCE_FAMILY:
+        if face["name"].getDebugName(1) == source_family:
             return i
-    raise SystemExit(f"no face with family {SOURCE_FAMILY!r} in {ttc_path}")
+    raise SystemExit(f"no face with family {source_family!r} in {ttc_path}")
 
 
-def rename(font: TTFont, style: str) -> None:
+def rename(font: TTFont, style: str, key: str) -> None:
+    family, ps_family, source_family, _ = FACES[key]
     name = font["name"]
     src_version = name.getDebugName(5) or ""
-    ps_name = f"{PS_FAMILY}-{style}"
+    ps_name = f"{ps_family}-{style}"
     # Drop localized/Mac records and every family/style/ID string; re-add ours.
     name.names = [
         r for r in name.names
@@ -133,15 +191,15 @@ def rename(font: TTFont, style: str) -> None:
     ]
     version = f"{src_version.split(';')[0]}; subset for kiosk (make_fonts.py)"
     for nid, text in {
-        1: FAMILY,
+        1: family,
         2: style,
         3: f"{ps_name};{src_version.split(';')[0].replace('Version ', '')};subset",
-        4: f"{FAMILY} {style}" if style != "Regular" else FAMILY,
+        4: f"{family} {style}" if style != "Regular" else family,
         5: version,
         6: ps_name,
     }.items():
         name.setName(text, nid, 3, 1, 0x409)
-    desc = (f"Modified Version (glyph subset, renamed) of {SOURCE_FAMILY} {style}, "
+    desc = (f"Modified Version (glyph subset, renamed) of {source_family} {style}, "
             f"{src_version}. Licensed under the SIL Open Font License 1.1.")
     name.setName(desc, 10, 3, 1, 0x409)
     cff = font["CFF "].cff
@@ -150,11 +208,21 @@ def rename(font: TTFont, style: str) -> None:
     if hasattr(top, "FullName"):
         top.FullName = name.getDebugName(4)
     if hasattr(top, "FamilyName"):
-        top.FamilyName = FAMILY
+        top.FamilyName = family
 
 
-def build(ttc_path: Path, style: str, unicodes: set[int], out_path: Path) -> tuple[int, int]:
-    face = find_face(ttc_path)
+def shared(ttc_path: Path, key: str, other: str, other_has: set[int]) -> set[int]:
+    """Code points whose glyph in face ``key`` is the very glyph of face ``other``, and that
+    the ``other`` subset (``other_has``) already draws: the show takes them from there."""
+    coll = TTCollection(str(ttc_path), lazy=True)
+    mine = coll.fonts[find_face(ttc_path, FACES[key][2])].getBestCmap()
+    theirs = coll.fonts[find_face(ttc_path, FACES[other][2])].getBestCmap()
+    return {cp for cp in other_has if cp in mine and mine[cp] == theirs.get(cp)}
+
+
+def build(ttc_path: Path, style: str, unicodes: set[int], out_path: Path,
+          key: str = "sc") -> tuple[int, int]:
+    face = find_face(ttc_path, FACES[key][2])
     opts = subset.Options()
     opts.layout_features = LAYOUT_FEATURES
     opts.name_IDs = ["*"]
@@ -168,18 +236,21 @@ def build(ttc_path: Path, style: str, unicodes: set[int], out_path: Path) -> tup
     sub = subset.Subsetter(opts)
     sub.populate(unicodes=sorted(wanted))
     sub.subset(font)
-    rename(font, style)
+    rename(font, style, key)
     font.recalcTimestamp = False  # keep the source's head.modified: byte-reproducible output
     font.save(str(out_path))
     return face, len(wanted)
 
 
 def write_license(debian_copyright: Path, ttc_path: Path, out: Path) -> None:
-    face = TTCollection(str(ttc_path), lazy=True).fonts[find_face(ttc_path)]
+    face = TTCollection(str(ttc_path), lazy=True).fonts[find_face(ttc_path, FACES["sc"][2])]
     notice = face["name"].getDebugName(0)
     header = (
         "NotoSansSC-Kiosk-Regular.otf and NotoSansSC-Kiosk-Bold.otf (family\n"
-        f"\"{FAMILY}\") are a Modified Version of {SOURCE_FAMILY}.\n"
+        f"\"{FACES['sc'][0]}\") are a Modified Version of {FACES['sc'][2]}.\n"
+        "NotoSansHK-Kiosk-Regular.otf and NotoSansHK-Kiosk-Bold.otf (family\n"
+        f"\"{FACES['hk'][0]}\") are a Modified Version of {FACES['hk'][2]}.\n"
+        "Both come from the same font collection (NotoSansCJK-*.ttc).\n"
         f"Font copyright notice (name table ID 0): {notice}\n"
         "Noto is a trademark of Google Inc.\n"
         "Licensed under the SIL Open Font License, Version 1.1 (full text below).\n"
@@ -198,11 +269,18 @@ def main() -> int:
     ap.add_argument("--noto-root", type=Path, required=True,
                     help="dir where fonts-noto-cjk_*.deb was extracted with dpkg-deb -x")
     ap.add_argument("--unihan", type=Path,
-                    help="Unihan_OtherMappings.txt(.bz2) from Debian unicode-data (for kTGH)")
+                    help="Unihan_OtherMappings.txt(.bz2) from Debian unicode-data (for kTGH); "
+                         "the HK pair also reads the other Unihan_*.txt.bz2 beside it")
     ap.add_argument("--fallback-gbk", action="store_true",
                     help="use GBK-encodable U+4E00..U+9FFF instead of the 通用规范汉字表")
+    ap.add_argument("--faces", default="sc,hk", help="which pairs to build: sc, hk or sc,hk")
     ap.add_argument("--out-dir", type=Path, default=Path(__file__).resolve().parent)
     args = ap.parse_args()
+    faces = [f.strip() for f in args.faces.split(",") if f.strip()]
+    if not set(faces) <= set(FACES):
+        ap.error(f"--faces: expected some of {', '.join(FACES)}")
+    if "hk" in faces and not args.unihan:
+        ap.error("the HK pair needs --unihan (its Big5 additions come from Unihan)")
 
     gb2312 = encodable("gb2312")
     hanzi_gb2312 = {c for c in gb2312 if 0x4E00 <= c <= 0x9FFF}
@@ -219,29 +297,58 @@ def main() -> int:
         gbk_uro = {c for c in encodable("gbk", 0x4E00, 0x9FFF)}
         print(f"fallback: GBK U+4E00..U+9FFF: {len(gbk_uro)} ideographs")
         unicodes |= gbk_uro
+    extra = set()
     for lo, hi in EXTRA_RANGES:
-        unicodes.update(range(lo, hi + 1))
+        extra.update(range(lo, hi + 1))
+    unicodes |= extra
     unicodes.update(map(ord, MUST_HAVE))
 
     font_dir = args.noto_root / FONT_DIR
     args.out_dir.mkdir(parents=True, exist_ok=True)
-    for style in ("Regular", "Bold"):
-        src = font_dir / f"NotoSansCJK-{style}.ttc"
-        sha = hashlib.sha256(src.read_bytes()).hexdigest()
-        out = args.out_dir / f"NotoSansSC-Kiosk-{style}.otf"
-        face, _ = build(src, style, unicodes, out)
-        check = TTFont(str(out))
-        cmap = check.getBestCmap()
-        missing = [ch for ch in MUST_HAVE if ord(ch) not in cmap]
-        print(f"{out.name}: face #{face} of {src.name} (sha256 {sha[:16]}...), "
-              f"{len(cmap)} code points, {check['maxp'].numGlyphs} glyphs, "
-              f"{out.stat().st_size / 1e6:.2f} MB" + (f", MISSING {missing}" if missing else ""))
-        if missing:
-            return 1
+    sc_has: dict[str, set[int]] = {}
+    for key in faces:
+        wanted, must = unicodes, MUST_HAVE
+        if key == "hk":
+            wanted, must = hk_unicodes(args.unihan.parent, unicodes, extra), MUST_HAVE_HK
+        for style in ("Regular", "Bold"):
+            src = font_dir / f"NotoSansCJK-{style}.ttc"
+            sha = hashlib.sha256(src.read_bytes()).hexdigest()
+            out = args.out_dir / f"{FACES[key][3]}-{style}.otf"
+            mine = set(wanted)
+            if key == "hk":  # drawn by the SC file, glyph for glyph
+                sc_file = args.out_dir / f"{FACES['sc'][3]}-{style}.otf"
+                if style not in sc_has:
+                    sc_has[style] = set(TTFont(str(sc_file), lazy=True).getBestCmap())
+                same = shared(src, "hk", "sc", sc_has[style])
+                mine -= same
+                print(f"{out.name}: {len(same)} code points shared with {sc_file.name}")
+            face, _ = build(src, style, mine, out, key)
+            check = TTFont(str(out))
+            cmap = check.getBestCmap()
+            missing = [ch for ch in must if ord(ch) not in cmap
+                       and ord(ch) not in sc_has.get(style, set())]
+            print(f"{out.name}: face #{face} of {src.name} (sha256 {sha[:16]}...), "
+                  f"{len(cmap)} code points, {check['maxp'].numGlyphs} glyphs, "
+                  f"{out.stat().st_size:,} bytes" + (f", MISSING {missing}" if missing else ""))
+            if missing:
+                return 1
     write_license(args.noto_root / LICENSE_SRC, font_dir / "NotoSansCJK-Regular.ttc",
                   args.out_dir / "LICENSE-OFL.txt")
     print(f"wrote LICENSE-OFL.txt (header + verbatim {LICENSE_SRC})")
     return 0
+
+
+def hk_unicodes(unihan_dir: Path, simplified: set[int], extra: set[int]) -> set[int]:
+    """The Traditional subset's wish list, before the HK face's own cmap and sharing."""
+    big5 = encodable("big5")
+    common = hk_common(unihan_dir)
+    variants = traditional_variants(unihan_dir, simplified)
+    print(f"Big5: {len(big5)} code points, {sum(0x4E00 <= c <= 0x9FFF for c in big5)} hanzi; "
+          f"HK/Macao common use: {len(common)} ({len(common - big5)} not in Big5); "
+          f"Traditional variants of the SC subset: {len(variants)} "
+          f"({len(variants - big5 - common)} not in the above)")
+    return (big5 | common | variants | extra | set(map(ord, MUST_HAVE + MUST_HAVE_HK))
+            | set(map(ord, OPENCC_EXTRA)))
 
 
 if __name__ == "__main__":
