@@ -38,10 +38,25 @@ class LoadResult:
     deck: Deck | None
     problems: tuple[Problem, ...]
     files: tuple[Path, ...] = ()  # the deck and every included file, for reload watching
+    # where each path was written, for checks made after loading (kiosk check's glyph
+    # coverage, #14): (file, line), and final slide index -> index in its own file
+    lines: dict[PathKey, tuple[Path, int]] = field(default_factory=dict, repr=False, compare=False)
+    local_index: dict[int, int] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def ok(self) -> bool:
         return self.deck is not None and not self.problems
+
+    def problem_at(self, path: PathKey, message: str) -> Problem:
+        """A problem at ``path`` of the deck, located as the loader locates its own."""
+        key = path
+        while key and key not in self.lines:  # a default or a converted entry: its parent
+            key = key[:-1]
+        root = self.files[0] if self.files else Path("<deck>")
+        file, line = self.lines.get(key, (root, 0))
+        if file != root and len(path) >= 2 and path[0] == "slides" and isinstance(path[1], int):
+            path = ("slides", self.local_index.get(path[1], path[1]), *path[2:])
+        return Problem(file, line, path, message)
 
 
 @dataclass
@@ -114,7 +129,7 @@ def _finish(doc: Located, state: _State) -> LoadResult:
     problems = _dedupe([_local(p, state, doc.file) for p in state.problems])
     if any(p.kind != "asset" for p in problems):
         deck = None
-    return LoadResult(deck, tuple(problems), tuple(state.files))
+    return LoadResult(deck, tuple(problems), tuple(state.files), state.lines, state.local_index)
 
 
 def _expand_slides(
