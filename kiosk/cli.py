@@ -40,6 +40,7 @@ def _summary(result: LoadResult, path: Path) -> str:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    from kiosk.core.glyphs import glyph_problems
     from kiosk.core.loader import load_deck
 
     status = 0
@@ -48,10 +49,13 @@ def cmd_check(args: argparse.Namespace) -> int:
         result = load_deck(path)
         for problem in result.problems:
             print(problem)
-        for warning in result.deck.warnings if result.deck else []:  # the exit code stays
-            print(f"{display_path(path)}: warning: {warning}")
-        if result.problems:
-            count = len(result.problems)
+        warnings = [f"{display_path(path)}: warning: {w}"
+                    for w in (result.deck.warnings if result.deck else [])]
+        warnings += [str(p) for p in glyph_problems(result)]  # boxes on screen (#14)
+        for warning in warnings:  # the exit code stays, unless --strict
+            print(warning)
+        if result.problems or (args.strict and warnings):
+            count = len(result.problems) + (len(warnings) if args.strict else 0)
             print(f"{display_path(path)}: {count} problem{'s' if count > 1 else ''}",
                   file=sys.stderr)
             status = 1
@@ -131,6 +135,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     check = sub.add_parser("check", help="validate decks; exit 1 on any problem")
     check.add_argument("decks", nargs="+", metavar="DECK")
+    check.add_argument("--strict", action="store_true",
+                       help="warnings are problems too (exit 1): no PIN, characters that no "
+                            "bundled font draws")
     check.set_defaults(func=cmd_check)
 
     schema = sub.add_parser("schema", help="print the deck JSON Schema")
