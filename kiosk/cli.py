@@ -17,6 +17,8 @@ import kiosk.imports  # noqa: F401  (before PySide6: it keeps the plain import f
 from kiosk import __version__, resources
 from kiosk.core.problems import display_path
 
+LANGUAGES = ("zh", "zh-Hant", "en", "pt")  # kiosk.core.values.LANGUAGES, without pydantic
+
 if TYPE_CHECKING:
     from kiosk.core.loader import LoadResult
 
@@ -152,6 +154,8 @@ def build_parser() -> argparse.ArgumentParser:
                      help="quit after this long (smoke tests)")
     run.add_argument("--size", type=_size, default=None, metavar="WxH",
                      help="window size with --windowed")
+    run.add_argument("--lang", choices=LANGUAGES, default=None,
+                     help="the language shown first (default: the deck's language:)")
     run.add_argument("--no-animations", action="store_true",
                      help="turn every animation off (same as KIOSK_ANIMATIONS=0)")
     run.add_argument("--log-level", default="INFO",
@@ -185,7 +189,8 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("outdir", metavar="OUTDIR")
     export.add_argument("--size", type=_size, default=None, metavar="WxH",
                         help="default: the deck canvas")
-    export.add_argument("--lang", choices=("zh", "en"), default=None)
+    export.add_argument("--lang", choices=LANGUAGES, default=None,
+                        help="one of the deck's languages (default: its language:)")
     export.set_defaults(func=cmd_export)
     return parser
 

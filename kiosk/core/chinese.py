@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 PROFILES = ("s2t", "s2hk", "s2tw", "s2twp")
-CACHE_MAX_BYTES = 4_000_000  # a deck's texts converted: far below this (the demo: 20 KB)
+CACHE_MAX_BYTES = 4_000_000  # a deck's texts converted: far below this (the demo deck: 6 KB)
 CACHE_FILES = 8
 _lock = threading.Lock()  # one conversion at a time: a worker and the UI thread may both ask
 _converters: dict[str, Callable[[str], str]] = {}

@@ -493,6 +493,31 @@ class Deck(_Model):
         cycle = self.cycle or self.languages
         return cycle[(cycle.index(lang) + 1) % len(cycle)] if lang in cycle else cycle[0]
 
+    @property
+    def home_chinese(self) -> str:
+        """The deck's own Chinese: its first language when Chinese, else zh (or zh-Hant when
+        only that is listed). Shown under English and Portuguese."""
+        if self.language in ("zh", "zh-Hant"):
+            return self.language
+        return "zh-Hant" if "zh-Hant" in self.languages and "zh" not in self.languages else "zh"
+
+    def partner(self, lang: str) -> str:
+        """The language of a text's smaller second line: English under either Chinese, the
+        deck's Chinese under English and Portuguese (Macau's signs pair Chinese with
+        Portuguese)."""
+        return "en" if lang in ("zh", "zh-Hant") else self.home_chinese
+
+    def unshown(self, text: Text) -> list[str]:
+        """Entries of ``text`` that no language of the deck shows, as the main line (by the
+        fallback order) or the second line; zh also counts when it is converted to zh-Hant."""
+        used = set()
+        for lang in self.languages:
+            used.add(text.source(lang))
+            used.add(self.partner(lang))
+        if "zh-Hant" in self.languages and not text.zh_hant:
+            used.add("zh")
+        return [lang for lang in text.entries() if lang not in used]
+
     def texts(self) -> Iterator[tuple[tuple[str | int, ...], Text]]:
         """Every text of the deck with its path, as the YAML names it:
         ``(("slides", 3, "title"), Text)``. For the language checks and the conversion."""

@@ -280,15 +280,12 @@ def _check_references(data: dict[str, Any], state: _State, root: Path) -> None:
 
 
 def _check_languages(deck: Deck, state: _State, root: Path) -> None:
-    """A text in a language the deck does not list would never be shown: a forgotten
-    ``languages:`` entry or a typo, refused like an unknown key (#14). zh is always allowed
-    where zh-Hant is listed: it is what the Traditional form is converted from."""
-    allowed = set(deck.languages) | ({"zh"} if "zh-Hant" in deck.languages else set())
+    """A text in a language the deck does not list, and that no listed language falls back
+    to, would never be shown: a forgotten ``languages:`` entry or a typo, refused like an
+    unknown key (#14)."""
     listed = ", ".join(deck.languages)
     for path, text in deck.texts():
-        for lang in text.entries():
-            if lang in allowed:
-                continue
+        for lang in deck.unshown(text):
             where = (*path, lang)
             file, line = state.lines.get(where) or state.lines.get(path, (root, 0))
             state.add(file, line, where,

@@ -146,11 +146,15 @@ class Text(BaseModel):
 
     def for_lang(self, lang: str) -> str:
         """The text to show when ``lang`` is on screen, by the documented fallback order."""
+        source = self.source(lang)
+        return self.own(source) if source else ""
+
+    def source(self, lang: str) -> str | None:
+        """Which entry :meth:`for_lang` shows for ``lang`` (None: the text is empty)."""
         for candidate in FALLBACK.get(lang, FALLBACK["zh"]):
-            text = self.own(candidate)
-            if text:
-                return text
-        return ""
+            if self.own(candidate):
+                return candidate
+        return None
 
     def get(self, lang: str = "zh") -> str:
         """Same as :meth:`for_lang` (the name older code uses)."""

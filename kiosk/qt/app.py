@@ -82,6 +82,17 @@ def _run(args: argparse.Namespace, app: QApplication, screen: QScreen, number: i
         return 1
     for problem in result.problems:  # only missing assets remain: placeholders on screen
         log.warning("%s", problem)
+    deck = result.deck
+    lang = args.lang
+    if lang is not None and lang not in deck.languages:  # forgiving: the show still starts
+        log.warning("--lang %s is not one of the deck's languages (%s); starting in %s",
+                    lang, ", ".join(deck.languages), deck.language)
+        lang = None
+    load_fonts(traditional="zh-Hant" in deck.languages)
+    from kiosk.core import chinese
+    from kiosk.core.files import cache_root
+
+    chinese.set_cache_dir(cache_root(cache) / "zh-Hant")  # a zh-Hant start reads it back
     from kiosk.qt.controller import Show
     from kiosk.qt.power import ScreenAwake
 
@@ -89,7 +100,7 @@ def _run(args: argparse.Namespace, app: QApplication, screen: QScreen, number: i
              log_file)
     show = Show(Path(args.deck), result, animations=animations, rotate=args.rotate,
                 status_file=Path(args.status_file) if args.status_file else None,
-                cache_root=cache, kiosk_mode=not args.windowed,
+                cache_root=cache, kiosk_mode=not args.windowed, lang=lang,
                 on_exit=lambda: QCoreApplication.exit(0))
     window = show.window
     if args.windowed:
@@ -149,7 +160,7 @@ def _launch_image(args: argparse.Namespace, screen: QScreen, number: int, cache:
 
         store = LaunchStore(cache_root(cache) / "launch", number)
         launch = Launch(store, context(Path(args.deck), screen, rotate=args.rotate,
-                                       animations=animations))
+                                       animations=animations, lang=args.lang))
         launch.show(screen)
         return launch
     except Exception:  # a picture to bridge the load is never worth a failed start

@@ -34,11 +34,18 @@ def export(args: argparse.Namespace) -> int:
         print(problem, file=sys.stderr)
     if result.deck is None:
         return 1
+    if args.lang is not None and args.lang not in result.deck.languages:
+        print(f"kiosk export: --lang {args.lang} is not one of the deck's languages "
+              f"({', '.join(result.deck.languages)}); add it to languages: in the deck",
+              file=sys.stderr)
+        return 2
     from PySide6.QtCore import QSize
 
     from kiosk.qt.app import make_app
+    from kiosk.qt.fonts import load_fonts
 
     app = make_app()
+    load_fonts(traditional="zh-Hant" in result.deck.languages)
     size = QSize(*(args.size or result.deck.canvas))
     paths = export_deck(result.deck, Path(args.outdir), size, args.lang)
     print(f"{display_path(Path(args.outdir))}: {len(paths) - 1} slides and contact-sheet.png "
@@ -116,7 +123,8 @@ def contact_sheet(frames: list[QImage], deck: Deck) -> QImage:
     p.setPen(QColor("#f4f7fb"))
     p.setFont(font(28, True))
     heading = QFontMetricsF(font(28, True)).elidedText(
-        f"{deck.title.get('zh')} · {len(frames)} slides", Qt.TextElideMode.ElideMiddle,
+        f"{deck.title.for_lang(deck.language)} · {len(frames)} slides",
+        Qt.TextElideMode.ElideMiddle,
         sheet.width() - 2 * pad)
     p.drawText(QRectF(pad, 12, sheet.width() - 2 * pad, 44), int(Qt.AlignmentFlag.AlignVCenter),
                heading)
@@ -141,5 +149,5 @@ def caption(number: int, slide: AnySlide, width: float) -> str:
     from kiosk.qt.fonts import font
 
     named = slide.title or (slide.caption if slide.type == "photo" else None)
-    text = f"{number:03d} · {slide.type} · {named.get('zh') if named else ''}"
+    text = f"{number:03d} · {slide.type} · {named.for_lang('zh') if named else ''}"
     return QFontMetricsF(font(CAPTION_PX)).elidedText(text, Qt.TextElideMode.ElideRight, width)

@@ -57,7 +57,8 @@ class LaunchScreen(QRasterWindow):
         self.painted = True
 
 
-def context(deck: Path, screen: QScreen, *, rotate: int, animations: bool) -> dict[str, Any]:
+def context(deck: Path, screen: QScreen, *, rotate: int, animations: bool,
+            lang: str | None = None) -> dict[str, Any]:
     """Everything besides the deck's files that decides what the first frame looks like."""
     from PySide6 import __version__ as pyside
 
@@ -66,7 +67,7 @@ def context(deck: Path, screen: QScreen, *, rotate: int, animations: bool) -> di
     size = screen.geometry().size()
     return {"deck": str(deck.resolve()), "screen": [size.width(), size.height()],
             "dpr": screen.devicePixelRatio(), "rotate": rotate, "animations": animations,
-            "code": code_stamp(), "qt": pyside}
+            "code": code_stamp(), "qt": pyside, "lang": lang}  # --lang (#14)
 
 
 class Launch(QObject):

@@ -39,7 +39,8 @@ class Controls:
 
     def __init__(self, deck: Deck, canvas: QSizeF) -> None:
         actions = ["prev", "pause", "overview", "next"]
-        if deck.bilingual:
+        self.deck = deck
+        if deck.cycle:
             actions.append("language")
         gap = 28
         width = len(actions) * BUTTON + (len(actions) - 1) * gap
@@ -65,12 +66,20 @@ class Controls:
             p.setBrush(QColor(255, 255, 255, 26))
             p.drawEllipse(rect)
             p.setBrush(theme.TEXT)
-            _glyph(p, action, rect, held, lang)
+            _glyph(p, action, rect, held, self.deck.next_language(lang))
         p.restore()
 
 
+# The language button names the language a tap brings, in that language: a visitor who
+# cannot read the one on screen looks for their own (中 on an English screen, PT for Macau's
+# Portuguese readers), as airport and museum kiosks label their language toggles. With two
+# languages that is today's EN/中 toggle; with four, each tap says where it goes next.
+LANGUAGE_LABELS = {"zh": "中", "zh-Hant": "繁", "en": "EN", "pt": "PT"}
+
+
 def _glyph(p: QPainter, action: str, rect: QRectF, held: bool, lang: str) -> None:
-    """Simple vector icons (fonts differ between machines; shapes do not)."""
+    """Simple vector icons (fonts differ between machines; shapes do not); ``lang``: the
+    language the language button switches to."""
     c = rect.center()
     s = rect.width() * 0.2
     if action in ("prev", "next"):
@@ -95,7 +104,7 @@ def _glyph(p: QPainter, action: str, rect: QRectF, held: bool, lang: str) -> Non
     elif action == "language":
         p.setPen(theme.TEXT)
         p.setFont(font(30, bold=True))
-        p.drawText(rect, int(Qt.AlignmentFlag.AlignCenter), "EN" if lang == "zh" else "中")
+        p.drawText(rect, int(Qt.AlignmentFlag.AlignCenter), LANGUAGE_LABELS.get(lang, lang))
         p.setPen(Qt.PenStyle.NoPen)
 
 

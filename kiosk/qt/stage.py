@@ -15,9 +15,10 @@ from concurrent.futures import ThreadPoolExecutor
 from PySide6.QtCore import QPointF, QRectF, QSize, QSizeF, Qt
 from PySide6.QtGui import QColor, QImage, QPainter, QTransform
 
+from kiosk.core.chinese import derive_traditional
 from kiosk.core.deck import Deck
 from kiosk.core.feeds import FeedHub
-from kiosk.qt import theme
+from kiosk.qt import fonts, theme
 from kiosk.qt.badges import paint_badges
 from kiosk.qt.slides import make_view
 from kiosk.qt.slides.base import BrokenView, SlideView, ViewContext
@@ -34,6 +35,7 @@ class Stage:
         self.feeds = feeds
         self.rotate = rotate % 360
         self.lang = lang or deck.language
+        self._use_language()
         self.animations = animations
         self._views: OrderedDict[int, SlideView] = OrderedDict()
         self._pool: ThreadPoolExecutor | None = None
@@ -161,7 +163,25 @@ class Stage:
     def set_language(self, lang: str) -> None:
         if lang != self.lang:
             self.lang = lang
+            self._use_language()
             self.clear()
+
+    def _use_language(self) -> None:
+        """Fonts and texts for the language on screen: the Traditional font first for
+        zh-Hant (or under English when the deck's Chinese is Traditional), and the texts'
+        Traditional forms derived now if they are needed and not there yet (#14)."""
+        shown = (self.lang, self.deck.partner(self.lang))
+        fonts.use_language(self.lang if self.lang in ("zh", "zh-Hant") else shown[1])
+        if "zh-Hant" in shown:
+            derive_traditional(self.deck)
+
+    def warm_languages(self) -> None:
+        """Derive the Traditional texts on the worker, so the first tap on 繁 is instant
+        (called after the first frame: the conversion never delays it)."""
+        if "zh-Hant" in self.deck.languages:
+            self.context()  # the worker
+            assert self._pool is not None
+            self._pool.submit(derive_traditional, self.deck)
 
     # ------------------------------------------------------------------ painting
     def paint(self, p: QPainter, index: int, elapsed: float) -> None:

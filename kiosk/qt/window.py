@@ -58,7 +58,7 @@ class ShowWindow(QWidget):
     def __init__(self, deck: Deck, clock: Callable[[], float] = time.monotonic,
                  animations: bool = True, rotate: int = 0, feeds: FeedHub | None = None,
                  wall: Callable[[], float] = time.time, kiosk_mode: bool = False,
-                 on_exit: Callable[[], None] | None = None) -> None:
+                 on_exit: Callable[[], None] | None = None, lang: str | None = None) -> None:
         super().__init__()
         self.interaction = Interaction(self, owner=self)
         self.setAttribute(Qt.WidgetAttribute.WA_AcceptTouchEvents, True)
@@ -82,7 +82,7 @@ class ShowWindow(QWidget):
         now = clock()
         self.player = Player(deck, now)
         self.stage = Stage(deck, QSize(max(1, self.width()), max(1, self.height())), rotate,
-                           animations=animations, feeds=feeds)
+                           lang=lang, animations=animations, feeds=feeds)
         self._settled_at = now
         self._shown_index = self.player.index  # the slide on screen (player may be ahead)
         self._transition: _Transition | None = None
@@ -182,7 +182,8 @@ class ShowWindow(QWidget):
             self.stage.view(index).prepare()
 
     def toggle_language(self) -> None:
-        lang = "en" if self.stage.lang == "zh" else "zh"
+        """The visitor's language button: the next of the deck's languages (#14)."""
+        lang = self.deck.next_language(self.stage.lang)
         self.stage.set_language(lang)
         self._prepared_for = None
         log.info("language switched to %s", lang)
@@ -328,6 +329,7 @@ class ShowWindow(QWidget):
         self.frames_painted += 1
         if self.frames_painted == 1:
             log.info("first frame painted at %dx%d", self.width(), self.height())
+            QTimer.singleShot(800, self._warm_languages)  # zh-Hant texts, off the first frame
         if (not self.charts_wanted and self._transition is None and self.frames_painted > 1
                 and self._has_charts):
             # after the first frame, while nothing moves: import pyqtgraph (~0.6 s, ~40 MB)
@@ -475,9 +477,10 @@ class ShowWindow(QWidget):
         self.player = Player(deck, now, start=start)
         if held:
             self.player.toggle_hold(now)
+        lang = self.stage.lang if self.stage.lang in deck.languages else None  # the visitor's
         self.stage.close()
         self.stage = Stage(deck, QSize(max(1, self.width()), max(1, self.height())),
-                           self.rotate, animations=self.animations, feeds=feeds)
+                           self.rotate, lang=lang, animations=self.animations, feeds=feeds)
         self._transition = None
         self._prepared_for = None
         self._shown_index = self.player.index
@@ -486,6 +489,9 @@ class ShowWindow(QWidget):
         self._prepare_view(self.index)
         self._schedule()
         self.update()
+
+    def _warm_languages(self) -> None:
+        self.stage.warm_languages()
 
     def _preload(self) -> None:
         if self._transition is not None:

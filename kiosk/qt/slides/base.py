@@ -49,13 +49,16 @@ class ViewContext:
         return self.canvas.height() > self.canvas.width()
 
     def primary(self, text: Text | None) -> str:
-        return text.get("zh" if self.lang == "zh" else "en") if text else ""
+        """The text in the language on screen (or its documented fallback)."""
+        return text.for_lang(self.lang) if text else ""
 
     def secondary(self, text: Text | None) -> str:
-        """The other language's line (English subtitles for visitors), if it differs."""
-        if not text or not text.bilingual:
+        """The partner language's line under it (English under Chinese, Chinese under English
+        or Portuguese), only when the text has its own entry there and it differs."""
+        if not text:
             return ""
-        return text.en if self.lang == "zh" else text.zh
+        line = text.own(self.deck.partner(self.lang))
+        return line if line and line != self.primary(text) else ""
 
 
 class SlideView:

@@ -154,8 +154,9 @@ class FiguresView(SlideView):
 
     def _card_height(self, item: FigureItem, cell: QRectF, count: int) -> float:
         pad, number_px, label_px = self._sizes(item, cell, count)
+        sub = 62 if self.ctx.secondary(item.label) else 0
         return (number_px * 1.25 + (60 if item.change else 0) + label_px * 2.7
-                + (62 if item.label.bilingual else 0) + (70 if item.note else 0) + pad * 1.3)
+                + sub + (70 if item.note else 0) + pad * 1.3)
 
     def _final_text(self, item: FigureItem) -> str:
         """The widest text the number will show: the figure, or room for a live one to grow."""
