@@ -160,6 +160,28 @@ def test_converted_text_draws_exactly_like_text_typed_in_traditional(app, tmp_pa
     simplified.close()
 
 
+@pytest.mark.parametrize("simplified, typed", [
+    ({"type": "figures", "items": [{"value": 92.64, "unit": "亿元", "prefix": "不少于",
+                                    "label": "产值"}]},
+     {"type": "figures", "items": [{"value": 92.64, "unit": "億元", "prefix": "不少於",
+                                    "label": "產值"}]}),
+    ({"type": "chart", "chart": "bar", "unit": "万",
+      "series": [{"name": "增速", "data": [["低空经济", 27.95], ["软件和信息技术服务", 28.2]]}]},
+     {"type": "chart", "chart": "bar", "unit": "萬",
+      "series": [{"name": "增速", "data": [["低空經濟", 27.95], ["軟件和信息技術服務", 28.2]]}]}),
+])
+def test_units_prefixes_and_categories_are_converted_too(app, tmp_path, simplified, typed):
+    """Plain strings (a unit, a prefix, a chart's categories) are written once, in Simplified
+    Chinese: on a zh-Hant screen they draw as if typed in Traditional."""
+    images = []
+    for name, slide in (("a", simplified), ("b", typed)):
+        deck = deck_from(tmp_path / name, {**FOUR, "slides": [slide]})
+        stage = Stage(deck, QSize(960, 540), lang="zh-Hant", animations=False)
+        images.append(as_array(stage.render(0, 1e6)))
+        stage.close()
+    assert np.array_equal(images[0], images[1])
+
+
 def test_regional_profile_is_a_deck_setting(tmp_path):
     deck = deck_from(tmp_path, {**FOUR, "slides": [{"type": "title", "title": "里面的软件"}]})
     assert deck.zh_hant_conversion == "s2t"

@@ -10,6 +10,7 @@ content it was made from, and checks it as strictly as any input.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
@@ -52,6 +53,7 @@ def converter(profile: str) -> Callable[[str], str]:
     return found
 
 
+@functools.lru_cache(maxsize=4096)  # views convert a deck's units and categories per paint
 def convert(text: str, profile: str = "s2t") -> str:
     """``text`` (Simplified) in Traditional Chinese by ``profile``."""
     return converter(profile)(text) if text else text

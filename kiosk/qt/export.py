@@ -72,7 +72,7 @@ def export_deck(deck: Deck, outdir: Path, size: QSize, lang: str | None = None) 
     stage.close()
     if feeds is not None:
         feeds.close()
-    sheet = contact_sheet(frames, deck)
+    sheet = contact_sheet(frames, deck, stage.lang)
     sheet_path = outdir / "contact-sheet.png"
     sheet.save(str(sheet_path))
     paths.append(sheet_path)
@@ -100,8 +100,8 @@ def warm_feeds(deck: Deck, history_s: float = 120.0) -> FeedHub | None:
     return hub
 
 
-def contact_sheet(frames: list[QImage], deck: Deck) -> QImage:
-    """All slides as numbered thumbnails on one image."""
+def contact_sheet(frames: list[QImage], deck: Deck, lang: str | None = None) -> QImage:
+    """All slides as numbered thumbnails on one image, captioned in ``lang``."""
     from PySide6.QtCore import QRectF, Qt
     from PySide6.QtGui import QColor, QFontMetricsF, QImage, QPainter
 
@@ -123,7 +123,7 @@ def contact_sheet(frames: list[QImage], deck: Deck) -> QImage:
     p.setPen(QColor("#f4f7fb"))
     p.setFont(font(28, True))
     heading = QFontMetricsF(font(28, True)).elidedText(
-        f"{deck.title.for_lang(deck.language)} · {len(frames)} slides",
+        f"{deck.title.for_lang(lang or deck.language)} · {len(frames)} slides",
         Qt.TextElideMode.ElideMiddle,
         sheet.width() - 2 * pad)
     p.drawText(QRectF(pad, 12, sheet.width() - 2 * pad, 44), int(Qt.AlignmentFlag.AlignVCenter),
@@ -135,12 +135,13 @@ def contact_sheet(frames: list[QImage], deck: Deck) -> QImage:
         p.drawImage(QRectF(x, y, THUMB_W, thumb_h), frame)
         p.setFont(font(CAPTION_PX))
         p.drawText(QRectF(x, y + thumb_h + 6, THUMB_W, label - 6),
-                   int(Qt.AlignmentFlag.AlignLeft), caption(n + 1, enabled[n], THUMB_W))
+                   int(Qt.AlignmentFlag.AlignLeft),
+                   caption(n + 1, enabled[n], THUMB_W, lang or deck.language))
     p.end()
     return sheet
 
 
-def caption(number: int, slide: AnySlide, width: float) -> str:
+def caption(number: int, slide: AnySlide, width: float, lang: str = "zh") -> str:
     """A thumbnail's caption, ending in "…" when it is wider than ``width`` (a clipped
     drawText cut it mid-character, #18 F)."""
     from PySide6.QtCore import Qt
@@ -149,5 +150,5 @@ def caption(number: int, slide: AnySlide, width: float) -> str:
     from kiosk.qt.fonts import font
 
     named = slide.title or (slide.caption if slide.type == "photo" else None)
-    text = f"{number:03d} · {slide.type} · {named.for_lang('zh') if named else ''}"
+    text = f"{number:03d} · {slide.type} · {named.for_lang(lang) if named else ''}"
     return QFontMetricsF(font(CAPTION_PX)).elidedText(text, Qt.TextElideMode.ElideRight, width)

@@ -21,6 +21,7 @@ from PySide6.QtGui import (
     QTransform,
 )
 
+from kiosk.core.chinese import convert
 from kiosk.core.deck import AnySlide, Deck
 from kiosk.core.feeds import FeedHub
 from kiosk.core.values import Text
@@ -59,6 +60,14 @@ class ViewContext:
             return ""
         line = text.own(self.deck.partner(self.lang))
         return line if line and line != self.primary(text) else ""
+
+    def plain(self, text: str) -> str:
+        """A plain string of the deck (a unit, a prefix, a chart category) as this screen's
+        Chinese writes it: converted to Traditional when that is zh-Hant (#14)."""
+        script = self.lang if self.lang in ("zh", "zh-Hant") else self.deck.home_chinese
+        if not text or script != "zh-Hant" or text.isascii():
+            return text
+        return convert(text, self.deck.zh_hant_conversion)
 
 
 class SlideView:

@@ -211,7 +211,7 @@ class ChartView(SlideView):
             # a line's label goes on the side of its last point that the line leaves free
             anchor = None if bars else LINE_ABOVE if _line_lies_below(ys) else LINE_BELOW
             _set_label(self._label(i, k if bars else 0),
-                       f"{_fmt(ys[k], self.slide.decimals)}{self.slide.unit}",
+                       f"{_fmt(ys[k], self.slide.decimals)}{self.ctx.plain(self.slide.unit or '')}",
                        (float(x[k]) + offset, float(ys[k])), anchor)
         for label in self._labels[i][len(shown):]:  # bars that are gone
             _set_label(label, "", None)
@@ -247,7 +247,7 @@ class ChartView(SlideView):
         top = max(ys) if ys else 1.0
         low = min([0.0, *ys]) if self.slide.chart == "bar" else (min(ys) if ys else 0.0)
         if self._categories:
-            names = self._wrapped(self._categories)
+            names = self._wrapped([self.ctx.plain(name) for name in self._categories])
             lines = max(n.count("\n") + 1 for n in names)
             bottom.setHeight(int((lines * 26 * 1.35 + 40) * self.ctx.scale))
             bottom.setTicks([list(enumerate(names))])

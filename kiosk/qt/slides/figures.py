@@ -217,8 +217,8 @@ class FiguresView(SlideView):
         unit_px = max(28, px * 0.34)
         number = QFontMetricsF(font(px, True)).horizontalAdvance(text)
         extra = QFontMetricsF(font(unit_px, True))
-        prefix = extra.horizontalAdvance(item.prefix + " ") if item.prefix else 0
-        unit = extra.horizontalAdvance(" " + item.unit) if item.unit else 0
+        prefix = extra.horizontalAdvance(self.ctx.plain(item.prefix) + " ") if item.prefix else 0
+        unit = extra.horizontalAdvance(" " + self.ctx.plain(item.unit)) if item.unit else 0
         return prefix + number + unit
 
     def _paint_frame_of_number(self, p: QPainter, item: FigureItem, inner: QRectF,
@@ -230,14 +230,14 @@ class FiguresView(SlideView):
         if item.prefix:
             p.setFont(small)
             p.setPen(theme.MUTED)
-            p.drawText(QPointF(x, baseline), item.prefix)
-            x += QFontMetricsF(small).horizontalAdvance(item.prefix + " ")
+            p.drawText(QPointF(x, baseline), self.ctx.plain(item.prefix))
+            x += QFontMetricsF(small).horizontalAdvance(self.ctx.plain(item.prefix) + " ")
         final_w = QFontMetricsF(font(px, True)).horizontalAdvance(final_text)
         if item.unit:
             p.setFont(small)
             p.setPen(theme.ACCENT)
             p.drawText(QPointF(x + final_w + QFontMetricsF(small).horizontalAdvance(" "),
-                               baseline), item.unit)
+                               baseline), self.ctx.plain(item.unit))
         final = self.value_of(item)
         if final is None:  # a feed with no data yet: a dash where the number will stand
             big = font(px, True)
