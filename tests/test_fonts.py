@@ -93,3 +93,203 @@ def test_glyphs_are_real_not_tofu(app):
         p.end()
         shapes.add(as_array(image).tobytes())
     assert len(shapes) == 8  # 城 appears twice
+
+
+# ---------------------------------------------------------------- Traditional and Portuguese (#14)
+
+MACAU_DECK = """
+title: {zh-Hant: 橫琴粵澳深度合作區, pt: Zona de Cooperação Aprofundada Guangdong-Macau}
+languages: [zh, zh-Hant, en, pt]
+language: zh-Hant
+zh_hant_conversion: s2hk
+exit_pin: "0427"
+slides:
+  - type: title
+    kicker: {zh-Hant: 澳門特別行政區, pt: Região Administrativa Especial de Macau}
+    title: {zh-Hant: 經港珠澳大橋, pt: Pela Ponte Hong Kong–Zhuhai–Macau}
+    subtitle: {zh: 横琴口岸每日通关旅客, pt: "Posto fronteiriço: ação, inovação, São Lázaro"}
+  - type: figures
+    items:
+      - value: 1200
+        unit: 萬人次
+        label: {zh-Hant: 年度旅客量, pt: Visitantes por ano}
+        note: {zh-Hant: 較上年增長, pt: Crescimento em relação ao ano anterior}
+        change: "+12.5%"
+      - value: 55
+        unit: 公里
+        label: {zh-Hant: 大橋全長, pt: Comprimento da ponte}
+  - type: chart
+    chart: bar
+    unit: 萬
+    x_label: {zh-Hant: 年份, pt: Ano}
+    y_label: {zh-Hant: 旅客（萬人次）, pt: Passageiros (dez mil)}
+    series:
+      - name: {zh-Hant: 經橫琴口岸, pt: Via Hengqin}
+        data: [[澳門, 3], [香港, 5], [珠海, 7]]
+  - type: photo
+    image: night.png
+    caption: {zh-Hant: 橫琴口岸夜景, pt: Posto de Hengqin à noite; Ação Ção ÃÕÑ}
+    credit: {zh-Hant: 示意圖, pt: Ilustração}
+"""
+# Reads the fonts as the show does, with every system font hidden, and reports each character
+# of the deck drawn as the missing-glyph box: its image equals that of a code point no font has.
+GLYPH_PROBE = r"""
+import json, sys
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFontMetrics, QImage, QPainter
+from kiosk.core import glyphs, load_deck
+from kiosk.core.chinese import derive_traditional
+from kiosk.qt import fonts
+from kiosk.qt.app import make_app
+
+app = make_app()
+deck = load_deck(sys.argv[1]).deck
+if sys.argv[2] != "hk":  # withhold the Traditional font: the font set before #14
+    fonts._loaded.add(fonts.TRADITIONAL)
+fonts.load_fonts(traditional="zh-Hant" in deck.languages)
+derive_traditional(deck)
+
+def shape(char, font):
+    image = QImage(72, 72, QImage.Format.Format_ARGB32)
+    image.fill(Qt.GlobalColor.black)
+    p = QPainter(image)
+    p.setFont(font)
+    p.setPen(Qt.GlobalColor.white)
+    p.drawText(6, 56, char)
+    p.end()
+    return bytes(image.constBits())
+
+report = {}
+for lang in deck.languages:
+    fonts.use_language(lang)
+    chars = {c for _, text in glyphs.shown_texts(deck, [lang]) for c in text
+             if not glyphs.invisible(c)}
+    for bold in (False, True):
+        font = fonts.font(48, bold)
+        box = shape("\U000F0000", font)  # private use: in no font, drawn as the box
+        boxes = sorted(c for c in chars if shape(c, font) == box)
+        report[f"{lang}{' bold' if bold else ''}"] = {"checked": len(chars), "boxes": boxes,
+                                                       "families": fonts.families()}
+print(json.dumps(report, ensure_ascii=False))
+"""
+
+
+def _no_system_fonts(tmp_path):
+    conf = tmp_path / "fonts.conf"
+    conf.write_text(EMPTY_FONTCONFIG.format(cache=tmp_path / "cache"), encoding="utf-8")
+    return {**os.environ, "FONTCONFIG_FILE": str(conf), "QT_QPA_PLATFORM": "offscreen"}
+
+
+def _macau_deck(tmp_path):
+    from PySide6.QtGui import QColor, QImage
+
+    photo = QImage(320, 180, QImage.Format.Format_RGB32)
+    photo.fill(QColor("#203040"))
+    photo.save(str(tmp_path / "night.png"))
+    deck = tmp_path / "macau.yaml"
+    deck.write_text(MACAU_DECK, encoding="utf-8")
+    return deck
+
+
+def _probe(deck, env, fonts_loaded="hk"):
+    import json
+
+    done = subprocess.run([sys.executable, "-c", GLYPH_PROBE, str(deck), fonts_loaded],
+                          env=env, capture_output=True, text=True, cwd=REPO, timeout=300)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+def test_traditional_and_portuguese_deck_has_no_boxes_without_system_fonts(app, tmp_path):
+    """#14 acceptance: titles, labels, units and captions in Traditional Chinese and
+    Portuguese, every system font hidden: no character is drawn as the box, in any language
+    or weight; and the detector does see boxes when the Traditional font is withheld."""
+    env = _no_system_fonts(tmp_path)
+    deck = _macau_deck(tmp_path)
+    report = _probe(deck, env)
+    for key, found in report.items():
+        assert found["checked"] > 40, key
+        assert found["boxes"] == [], key
+    assert report["zh-Hant"]["families"] == ["Noto Sans HK Kiosk", "Noto Sans SC Kiosk"]
+    assert report["pt"]["families"] == ["Noto Sans SC Kiosk", "Noto Sans HK Kiosk"]
+    withheld = _probe(deck, env, "sc-only")  # what the old font set drew
+    assert {"橫", "區", "經", "門", "萬"} <= set(withheld["zh-Hant"]["boxes"])
+    assert set(withheld["pt"]["boxes"]) == {"萬", "門"}  # units, categories: all Portuguese drawn
+
+
+def test_traditional_and_portuguese_deck_exports_without_system_fonts(app, tmp_path):
+    """The same deck exported in each language on a machine with no fonts at all: every
+    slide written, Traditional and Portuguese slides drawn differently from each other."""
+    env = _no_system_fonts(tmp_path)
+    deck = _macau_deck(tmp_path)
+    from PySide6.QtGui import QImage
+
+    shots = {}
+    for lang in ("zh-Hant", "pt", "zh", "en"):
+        out = tmp_path / lang
+        done = subprocess.run([sys.executable, "-m", "kiosk", "export", str(deck), str(out),
+                               "--size", "960x540", "--lang", lang], env=env,
+                              capture_output=True, text=True, cwd=REPO, timeout=300)
+        assert done.returncode == 0, done.stderr
+        shots[lang] = [as_array(QImage(str(out / f"{n:03d}.png"))) for n in range(1, 5)]
+    for n in range(4):
+        assert (shots["zh-Hant"][n] != shots["pt"][n]).any(), f"slide {n + 1}"
+
+
+def test_traditional_text_takes_the_hk_forms_and_simplified_keeps_its_font(app):
+    """骨 is written differently in Hong Kong and on the mainland: zh-Hant text draws the HK
+    glyph, zh text draws exactly what it drew before the Traditional font existed."""
+    from kiosk.qt import fonts
+
+    before = _shape("骨直角", font(48))
+    fonts.load_fonts(traditional=True)
+    try:
+        fonts.use_language("zh")
+        assert _shape("骨直角", font(48)) == before
+        fonts.use_language("zh-Hant")
+        assert _shape("骨直角", font(48)) != before
+        assert font(48).family() == "Noto Sans HK Kiosk"
+    finally:
+        fonts.use_language("zh")
+
+
+def test_portuguese_and_latin_draw_in_the_english_family_whatever_the_language(app):
+    """Latin-1 and Latin Extended-A (as far as the font has it) come from the family that draws
+    English text,
+    also when zh-Hant puts the Traditional family first (it leaves Latin to that family)."""
+    from PySide6.QtGui import QTextLayout
+
+    from kiosk.core.glyphs import SIMPLIFIED, cmap
+    from kiosk.qt import fonts
+
+    # Latin-1, and the 30 letters of Latin Extended-A the source font has (test_glyphs.py)
+    latin = "".join(chr(c) for c in [*range(0x21, 0x7F), *range(0xA1, 0x180)]
+                    if c != 0xAD and c in cmap(SIMPLIFIED))
+    fonts.load_fonts(traditional=True)
+    try:
+        for lang in ("en", "pt", "zh-Hant"):
+            fonts.use_language(lang)
+            for bold in (False, True):
+                layout = QTextLayout(latin + " São João, ação, Conceição", font(40, bold))
+                layout.beginLayout()
+                layout.createLine()
+                layout.endLayout()
+                runs = layout.glyphRuns()
+                assert {r.rawFont().familyName() for r in runs} == {FAMILY}, lang
+                assert all(0 not in r.glyphIndexes() for r in runs), lang
+    finally:
+        fonts.use_language("zh")
+
+
+def _shape(text, f):
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QImage, QPainter
+
+    image = QImage(200, 64, QImage.Format.Format_ARGB32)
+    image.fill(Qt.GlobalColor.black)
+    p = QPainter(image)
+    p.setFont(f)
+    p.setPen(Qt.GlobalColor.white)
+    p.drawText(4, 52, text)
+    p.end()
+    return as_array(image).tobytes()

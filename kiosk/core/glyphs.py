@@ -86,13 +86,15 @@ def describe(chars: Iterable[str]) -> str:
     return ", ".join(f"{c} (U+{ord(c):04X})" for c in chars)
 
 
-def shown_texts(deck: Deck) -> Iterator[tuple[PathKey, str]]:
+def shown_texts(deck: Deck, languages: Iterable[str] = ()) -> Iterator[tuple[PathKey, str]]:
     """Every string of ``deck`` that reaches the screen, with its path as the YAML names it:
-    each text in every language the deck shows (zh-Hant as converted, when it has been), and
-    the plain strings drawn as they are (units, prefixes, changes, chart categories)."""
+    each text in every language the deck shows (or in ``languages``; zh-Hant as converted,
+    when it has been), and the plain strings drawn as they are (units, prefixes, changes,
+    chart categories)."""
+    langs = tuple(languages) or deck.languages
     for path, text in deck.texts():
         seen: dict[str, None] = {}
-        for lang in deck.languages:
+        for lang in langs:
             seen.setdefault(text.for_lang(lang))
         for entry in seen:
             yield path, entry
@@ -130,13 +132,22 @@ def glyph_problems(result: LoadResult) -> list[Problem]:
         from kiosk.core.chinese import derive_traditional
 
         derive_traditional(deck)  # check the Traditional forms the show will draw
-    covered = coverage("zh-Hant" in deck.languages)
+    traditional = "zh-Hant" in deck.languages
+    covered = coverage(traditional)
     by_path: dict[PathKey, dict[str, None]] = {}
     for path, text in shown_texts(deck):
         for char in missing(text, covered):
             by_path.setdefault(path, {}).setdefault(char)
-    found = [result.problem_at(path, f"no bundled glyph for {describe(chars)}; these show as "
-                                     "boxes where the system has no such font")
+    found = [result.problem_at(path, _message(list(chars), traditional))
              for path, chars in by_path.items()]
     order = {file: i for i, file in enumerate(result.files)}
     return sorted(found, key=lambda p: (order.get(p.file, len(order)), p.line))
+
+
+def _message(chars: list[str], traditional: bool) -> str:
+    text = (f"no bundled glyph for {describe(chars)}; these show as boxes where the system has "
+            "no such font")
+    if not traditional and all(ord(c) in cmap(TRADITIONAL) for c in chars):
+        text += ("; the bundled Traditional font has them: list zh-Hant in the deck's "
+                 "languages to load it")
+    return text
