@@ -254,9 +254,8 @@ def test_traditional_text_takes_the_hk_forms_and_simplified_keeps_its_font(app):
 
 
 def test_portuguese_and_latin_draw_in_the_english_family_whatever_the_language(app):
-    """Latin-1 and Latin Extended-A (as far as the font has it) come from the family that draws
-    English text,
-    also when zh-Hant puts the Traditional family first (it leaves Latin to that family)."""
+    """Latin-1 and Latin Extended-A (as far as the font has it) come from the family that
+    draws English text, also when zh-Hant puts the Traditional family first."""
     from PySide6.QtGui import QTextLayout
 
     from kiosk.core.glyphs import SIMPLIFIED, cmap
