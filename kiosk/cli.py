@@ -101,15 +101,29 @@ def cmd_run(args: argparse.Namespace) -> int:
     return int(run(args))
 
 
+def _help_asked(args: argparse.Namespace) -> bool:
+    """-h/--help among RUN_ARGS prints this command's help. argparse.REMAINDER hands it on as
+    an option for kiosk run, so `autostart enable --help` wrote a login entry and `supervise
+    --help` restarted `kiosk run --help` for ever (#18); neither makes sense for kiosk run."""
+    if not {"-h", "--help"}.intersection(args.run_args):
+        return False
+    args.command_parser.print_help()
+    return True
+
+
 def cmd_supervise(args: argparse.Namespace) -> int:
     from kiosk.supervise import supervise
 
+    if _help_asked(args):
+        return 0
     return supervise(list(args.run_args))
 
 
 def cmd_autostart(args: argparse.Namespace) -> int:
     from kiosk.autostart import main as autostart
 
+    if _help_asked(args):
+        return 0
     return autostart(args.action, list(args.run_args))
 
 
@@ -176,13 +190,13 @@ def build_parser() -> argparse.ArgumentParser:
                     "end only when an operator ends the show (exit chord and PIN).")
     supervise.add_argument("run_args", nargs=argparse.REMAINDER, metavar="RUN_ARGS",
                            help="options for kiosk run (deck, --screen, …)")
-    supervise.set_defaults(func=cmd_supervise)
+    supervise.set_defaults(func=cmd_supervise, command_parser=supervise)
 
     autostart = sub.add_parser("autostart", help="start the supervised show at login")
     autostart.add_argument("action", choices=("enable", "disable", "status"))
     autostart.add_argument("run_args", nargs=argparse.REMAINDER, metavar="RUN_ARGS",
                            help="with enable: options for kiosk run (deck, --screen, …)")
-    autostart.set_defaults(func=cmd_autostart)
+    autostart.set_defaults(func=cmd_autostart, command_parser=autostart)
 
     export = sub.add_parser("export", help="render every slide to PNG, plus a contact sheet")
     export.add_argument("deck", metavar="DECK")

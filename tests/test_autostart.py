@@ -39,3 +39,31 @@ def test_a_frozen_bundle_starts_itself_and_prefers_the_windowed_exe_on_windows(t
     (tmp_path / "kioskw.exe").write_bytes(b"")
     # the show and its supervisor run windowed: no console window behind the slides
     assert resources.kiosk_command("run") == [str(tmp_path / "kioskw.exe"), "run"]
+
+
+def _kiosk(*argv: str):
+    import subprocess
+
+    return subprocess.run([sys.executable, "-m", "kiosk", *argv], capture_output=True,
+                          text=True, encoding="utf-8", timeout=60)
+
+
+def test_help_after_enable_prints_help_and_writes_no_entry(user_folders):
+    """`kiosk autostart enable --help` wrote ~/.config/autostart/kiosk.desktop (#18): --help
+    went to kiosk run through argparse.REMAINDER. A real process, HOME redirected."""
+    entry = user_folders["XDG_CONFIG_HOME"] / "autostart" / "kiosk.desktop"
+    for argv in (["enable", "--help"], ["enable", "deck.yaml", "-h"], ["status", "--help"]):
+        done = _kiosk("autostart", *argv)
+        assert done.returncode == 0, done.stderr
+        assert done.stdout.startswith("usage: kiosk autostart"), done.stdout
+        assert "{enable,disable,status}" in done.stdout
+        assert not entry.exists() and not entry.parent.exists()
+
+
+def test_supervise_help_prints_help_and_starts_no_show():
+    """`kiosk supervise deck.yaml --help` ran `kiosk run deck.yaml --help` as its show and
+    restarted it for ever (a show's exit 0 that nobody chose is restarted)."""
+    done = _kiosk("supervise", "deck.yaml", "--help")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("usage: kiosk supervise"), done.stdout
+    assert "show started" not in done.stderr
