@@ -353,3 +353,19 @@ def test_the_demo_deck_has_four_languages_and_no_typed_traditional():
     assert all(s.title is not None and s.title.pt for s in titles)
     assert chinese.derive_traditional(deck) >= 0
     assert deck.slides[0].title.for_lang("zh-Hant") == "雲上智城 · 天空之城"
+
+
+@pytest.mark.parametrize("lang", ["en", "pt"])
+def test_a_long_four_phrase_title_stays_clear_of_the_source_line(app, lang):
+    """The demo's future-industries slide in English or Portuguese: four phrases, one a line,
+    pushed the subtitle over the source line at the bottom before #14; now all of it shrinks."""
+    from .render_util import bright
+
+    deck = load_deck(DEMO_DECK).deck
+    index = next(i for i, s in enumerate(deck.slides)
+                 if s.type == "title" and s.title is not None and "固态电池" in s.title.zh)
+    stage = Stage(deck, QSize(1920, 1080), lang=lang, animations=False)
+    mask = bright(as_array(stage.render(index, 1e6)))
+    stage.close()
+    source_top = 1080 - 96 * 0.72
+    assert not mask[int(source_top) - 70:int(source_top) - 2].any()

@@ -8,7 +8,7 @@ from PySide6.QtGui import QColor, QPainter, QPen
 from kiosk.core.deck import TitleSlide
 from kiosk.qt import theme
 from kiosk.qt.slides.base import CENTER, SlideView
-from kiosk.qt.text import draw_text, phrase_lines
+from kiosk.qt.text import draw_text, phrase_lines, text_height
 
 
 class TitleView(SlideView):
@@ -31,6 +31,10 @@ class TitleView(SlideView):
             (ctx.primary(slide.subtitle), 40, theme.TEXT, False, 3),
             (ctx.secondary(slide.subtitle), 28, theme.MUTED, False, 3),
         ]
+        scale = min(1.0, rect.height() / max(1.0, self._measured(blocks, w)))
+        if scale < 1.0:  # long names (Portuguese, English) in four phrases: all a bit smaller
+            blocks = [(text, px * scale, color, bold, lines)
+                      for text, px, color, bold, lines in blocks]
         heights = [px * 1.45 * lines if text else (28 if px == 0 else 0)
                    for text, px, _, _, lines in blocks]
         total = sum(heights)
@@ -48,6 +52,22 @@ class TitleView(SlideView):
             used = draw_text(p, box, text, px, color, bold=bold, align=CENTER,
                              max_lines=lines, wrap=not bold)
             top = used.bottom() + px * 0.35
+
+    @staticmethod
+    def _measured(blocks: list[tuple[str, float, QColor, bool, int]], w: float) -> float:
+        """The height the blocks take with their real line counts (the title one line per
+        phrase), to tell whether they overflow the slide."""
+        total = 0.0
+        for text, px, _, bold, lines in blocks:
+            if px == 0:
+                total += 28
+            elif text and bold:
+                total += px * 1.45 * (phrase_lines(text, QRectF(0, 0, w, 1e6), px, bold)
+                                      .count("\n") + 1)
+            elif text:
+                rows = round(text_height(text, w, px) / (px * 1.2)) or 1
+                total += px * 1.45 * min(lines, rows)
+        return total
 
     def _paint_rings(self, p: QPainter, rect: QRectF) -> None:
         """Quiet concentric arcs: the 'sky' and 'cloud' motif behind the name."""
