@@ -380,6 +380,44 @@ def test_huge_numbers_and_deep_json_are_bad_input_not_internal_errors(tmp_path, 
     assert not [r for r in caplog.records if r.exc_info]
 
 
+def test_a_mac_csv_with_bare_cr_line_ends_is_read(tmp_path, caplog):
+    """Excel's "CSV (Macintosh)" ends lines with a bare CR: csv raised _csv.Error, which
+    the hub logged as an internal error with a traceback (#18)."""
+    path = tmp_path / "mac.csv"
+    path.write_bytes(b"x,y\r1,2\r3,4\r")
+    spec = FileSource.model_validate({"kind": "file", "path": str(path), "window": 300})
+    hub = FeedHub({"mac": spec}, now=0, wall=1000)
+    with caplog.at_level(logging.INFO, logger="kiosk.core.feeds"):
+        run(hub, 0, 1000)
+    assert hub.feeds["mac"].error is None
+    assert list(hub.feeds["mac"].points) == [(1.0, 2.0), (3.0, 4.0)]
+    assert not [r for r in caplog.records if r.exc_info]
+
+
+@pytest.mark.parametrize("body", [
+    b"x,y\n1,2\n3,\"" + b"4" * 200_000 + b"\n5,6\n",  # a quote never closed
+    b"x,y\n1,2\n3," + b"4" * 140_000 + b"\n5,6\n",  # one field over csv's 128 KB limit
+], ids=["unclosed quote", "field over 128 KB"])
+@pytest.mark.parametrize("window", [None, 300])
+def test_a_csv_that_csv_refuses_is_bad_input_not_an_internal_error(tmp_path, caplog, body,
+                                                                   window):
+    """A real show logged `internal error: Error('field larger than field limit (131072)')`
+    with a traceback (#18): the feed's error now says which line and why."""
+    path = tmp_path / "feed.csv"
+    path.write_bytes(body)
+    extra = {} if window is None else {"window": window}
+    spec = FileSource.model_validate({"kind": "file", "path": str(path), **extra})
+    hub = FeedHub({"odd": spec}, now=0, wall=1000)
+    with caplog.at_level(logging.INFO, logger="kiosk.core.feeds"):
+        run(hub, 0, 1000)
+    snap = hub.snapshot(1000)["odd"]
+    assert snap["state"] == "error"
+    assert snap["error"] == ("CSV line 3: a field is longer than 131,072 characters "
+                             "(a quote that is never closed?)")
+    assert "internal error" not in caplog.text
+    assert not [r for r in caplog.records if r.exc_info]
+
+
 def test_a_huge_number_from_a_server_is_bad_input(server):
     server.payload = {"data": {"total": 10**400}}
     hub = FeedHub({"odd": http(server.url, field="data.total")}, now=0, wall=1000)

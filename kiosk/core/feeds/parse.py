@@ -106,12 +106,18 @@ def parse_csv(raw: bytes, keep: int | None = None) -> float | list[Point]:
     A 1,000,000-row file rewritten every second would otherwise cost seconds of parsing
     and a million tuples per rewrite (#18 B); the tail is found with a few ``rfind`` calls.
     """
+    if b"\r" in raw:  # "CSV (Macintosh)" ends lines with a bare CR, which csv refuses (#18)
+        raw = raw.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
     start = 0 if keep is None else _tail_start(raw, keep)
     try:
         text = raw[start:].decode("utf-8-sig" if start == 0 else "utf-8")
     except UnicodeDecodeError:
         raise FeedError("CSV is not UTF-8 text") from None
-    rows = [row for row in csv.reader(io.StringIO(text)) if any(cell.strip() for cell in row)]
+    reader = csv.reader(io.StringIO(text))
+    try:
+        rows = [row for row in reader if any(cell.strip() for cell in row)]
+    except csv.Error as exc:  # bad input, not a bug: no "internal error" traceback (#18)
+        raise FeedError(_csv_problem(exc, _line(raw, start, reader.line_num))) from None
     if not rows:
         raise FeedError("CSV is empty")
     if start == 0 and len(rows) == 1 and len(rows[0]) == 1:
@@ -131,6 +137,13 @@ def parse_csv(raw: bytes, keep: int | None = None) -> float | list[Point]:
     if not points:
         raise FeedError("CSV has no data rows")
     return points
+
+
+def _csv_problem(exc: csv.Error, line: int) -> str:
+    if "field limit" in str(exc):
+        return (f"CSV line {line}: a field is longer than {csv.field_size_limit():,} "
+                f"characters (a quote that is never closed?)")
+    return f"CSV line {line}: {str(exc)[:80]}"
 
 
 def _tail_start(raw: bytes, keep: int) -> int:
