@@ -47,10 +47,14 @@ class TitleView(SlideView):
             if not text:
                 continue
             box = QRectF(rect.left(), top, w, height)
+            wrap = not bold
             if bold:  # the name itself: break between phrases, never inside a word
                 text = phrase_lines(text, box, px, bold)
+                # one long phrase of words (Portuguese, English): between words, not shrunk
+                # to a line smaller than the Chinese under it
+                wrap = "\n" not in text and " " in text.strip()
             used = draw_text(p, box, text, px, color, bold=bold, align=CENTER,
-                             max_lines=lines, wrap=not bold)
+                             max_lines=lines, wrap=wrap)
             top = used.bottom() + px * 0.35
 
     @staticmethod
