@@ -23,7 +23,7 @@ class TitleView(SlideView):
         self._paint_rings(p, rect)
         w = rect.width()
         big = 150 if not ctx.portrait else 120
-        blocks = [
+        blocks: list[tuple[str, float, QColor, bool, int]] = [
             (ctx.primary(slide.kicker), 40, theme.ACCENT, False, 1),
             (ctx.primary(slide.title), big, theme.TEXT, True, 3),
             (ctx.secondary(slide.title), 52, theme.MUTED, False, 2),
