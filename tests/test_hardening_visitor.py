@@ -230,6 +230,15 @@ def test_space_is_the_operators_hold_until_space_again(qtbot, app, tmp_path):
     ("Hyper+Q", "'Hyper' in 'Hyper+Q' is not a modifier"),
     ("Ctrl+Q+W", "'Q' in 'Ctrl+Q+W' is not a modifier"),
     ("Ctrl+F36", "'F36' in 'Ctrl+F36' is not a key name"),
+    # keys X delivers as another key, or not at all (tests/test_exit_chord_x.py types them)
+    ("Ctrl+Shift+1", "'Ctrl+Shift+1' cannot be typed: Shift+1 arrives as the symbol above 1"),
+    ("Ctrl+Shift+Tab", "cannot be typed: Shift+Tab arrives as Backtab, not as Tab"),
+    ("Ctrl+Pause", "cannot be typed: Ctrl+Pause arrives as Break, not as Pause"),
+    ("Alt+Shift+Print", "cannot be typed: Alt+Print arrives as SysReq, not as Print"),
+    ("Ctrl+Enter", "Enter is the keypad's Enter, which arrives flagged as a keypad key; "
+                   "the main Enter key is Return"),
+    ("Ctrl+Alt+F2", "cannot be typed: Ctrl+Alt+F2 switches to a text console on Linux"),
+    ("Ctrl+F13", "keyboards under Linux send the keys marked F13-F24 as other keys"),
 ])
 def test_exit_chord_must_be_real_keys_with_a_modifier(tmp_path, chord, why):
     path = tmp_path / "deck.yaml"
@@ -241,7 +250,8 @@ def test_exit_chord_must_be_real_keys_with_a_modifier(tmp_path, chord, why):
     assert problem.line == 2 and problem.path == ("exit_chord",)
     assert why in problem.message
     assert "allowed: modifiers Ctrl, Alt, Meta, Shift" in problem.message
-    assert "A-Z, 0-9, F1-F35" in problem.message and "Esc" in problem.message
+    assert "A-Z, 0-9 (not with Shift), F1-F12" in problem.message and "Esc" in problem.message
+    assert "Enter" not in problem.message.split("allowed:")[1]
 
 
 def test_every_key_name_allowed_is_one_qt_reads(app):

@@ -29,7 +29,34 @@ KEYS: dict[str, str] = {
     **NAMED_KEYS,
 }
 ALLOWED = ("modifiers Ctrl, Alt, Meta, Shift (at least one of Ctrl, Alt, Meta), then one key: "
-           "A-Z, 0-9, F1-F35, or " + ", ".join(sorted(set(NAMED_KEYS.values()))))
+           "A-Z, 0-9 (not with Shift), F1-F12, or "
+           + ", ".join(sorted(set(NAMED_KEYS.values()) - {"Enter"})))
+
+
+def _untypable(modifiers: list[str], key: str) -> str | None:
+    """Why a keyboard never delivers this chord as written, or None. Each case was seen under
+    X with xdotool: the key arrives as another key, or not at all, so the chord never matched
+    and the exit was silently disabled (#18)."""
+    if "Shift" in modifiers and key.isdigit():
+        return (f"Shift+{key} arrives as the symbol above {key} (! on a US keyboard), "
+                f"not as {key}")
+    if "Shift" in modifiers and key == "Tab":
+        return "Shift+Tab arrives as Backtab, not as Tab"
+    if "Ctrl" in modifiers and key == "Pause":
+        return "Ctrl+Pause arrives as Break, not as Pause"
+    if "Alt" in modifiers and key == "Print":
+        return "Alt+Print arrives as SysReq, not as Print"
+    if key == "Enter":
+        return ("Enter is the keypad's Enter, which arrives flagged as a keypad key; "
+                "the main Enter key is Return")
+    if key.startswith("F") and key[1:].isdigit():
+        number = int(key[1:])
+        if number > 12:
+            return (f"keyboards under Linux send the keys marked F13-F24 as other keys "
+                    f"(XF86Tools, XF86Launch5, …), so {key} never arrives")
+        if "Ctrl" in modifiers and "Alt" in modifiers and "Shift" not in modifiers:
+            return f"Ctrl+Alt+{key} switches to a text console on Linux; the show never sees it"
+    return None
 
 
 def parse_chord(text: str) -> str:
@@ -56,4 +83,7 @@ def parse_chord(text: str) -> str:
     if not any(m in GUARDING for m in modifiers):
         raise ValueError(f"{text!r} can be typed by anyone at a keyboard: hold at least one "
                          f"of Ctrl, Alt, Meta; allowed: {ALLOWED}")
+    why = _untypable(modifiers, canonical)
+    if why is not None:
+        raise ValueError(f"{text!r} cannot be typed: {why}; allowed: {ALLOWED}")
     return "+".join([*modifiers, canonical])
