@@ -28,7 +28,8 @@ CONTEXT = {"deck": "/decks/a.yaml", "screen": [640, 360], "dpr": 1.0, "rotate": 
 
 
 def frame(value: int = 7) -> Frame:
-    return Frame(4, 2, 16, 4, bytes([value]) * 32)
+    """A frame the size of CONTEXT's screen, as a real start grabs it."""
+    return Frame(640, 360, 2560, 4, bytes([value]) * (2560 * 360))
 
 
 @pytest.fixture
@@ -86,10 +87,64 @@ def test_a_damaged_launch_image_is_ignored_with_a_warning(tmp_path, caplog, dama
     elif damage == "missing pixels":
         store.pixels.unlink()
     else:
-        store.meta.write_text(store.meta.read_text().replace('"width": 4', '"width": "x"'))
+        store.meta.write_text(store.meta.read_text().replace('"width": 640', '"width": "x"'))
     with caplog.at_level(logging.WARNING):
         assert store.find(CONTEXT) is None
     assert "ignoring the launch image" in caplog.text
+
+
+@pytest.mark.parametrize(("screen", "dpr", "size"), [([640, 360], 1.0, (640, 360)),
+                                                      ([640, 360], 2, (1280, 720)),
+                                                      ([1366, 768], 1.25, (1708, 960))])
+def test_a_frame_is_kept_only_at_the_size_of_its_screen(tmp_path, caplog, screen, dpr, size):
+    """The screen's size times its pixel ratio, rounded as Qt's grab rounds it (#18)."""
+    context = {**CONTEXT, "screen": screen, "dpr": dpr}
+    width, height = size
+    store = LaunchStore(tmp_path, 0)
+    fits = Frame(width, height, width * 4, 4, bytes(width * height * 4))
+    assert store.save(context, [], fits) and store.find(context) == fits
+    with caplog.at_level(logging.WARNING):
+        assert not store.save(context, [], Frame(width - 2, height, (width - 2) * 4, 4,
+                                                 bytes((width - 2) * height * 4)))
+    assert f"is not the screen's {width}x{height}" in caplog.text
+
+
+LAUNCH_PROBE = """if True:
+    import json, resource, sys
+    from kiosk.core.launch import LaunchStore
+    found = LaunchStore(__import__("pathlib").Path(sys.argv[1]), 0).find(json.loads(sys.argv[2]))
+    print(json.dumps([found is None, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss]))
+"""
+
+
+def test_a_frame_far_bigger_than_the_screen_is_refused_before_a_pixel_is_read(tmp_path,
+                                                                              caplog):
+    """#18: metadata copying the real context but saying 16384 x 16384, with a 1 GiB sparse
+    pixel file and its right CRC, made a start peak at 2.15 GB and take 11.9 s. The size must
+    be the screen's, checked before the pixels are read (peak RSS, in a fresh process)."""
+    import json
+    import subprocess
+    import sys
+    import zlib
+
+    store = LaunchStore(tmp_path, 0)
+    assert store.save(CONTEXT, [], frame())
+    side = 16384
+    with store.pixels.open("wb") as out:
+        out.truncate(side * side * 4)  # sparse: no disk used
+    crc, zeros = 0, bytes(1 << 24)
+    for _ in range(side * side * 4 // len(zeros)):
+        crc = zlib.crc32(zeros, crc)
+    meta = json.loads(store.meta.read_text(encoding="utf-8"))
+    meta.update(width=side, height=side, stride=side * 4, crc32=crc)
+    store.meta.write_text(json.dumps(meta), encoding="utf-8")
+    done = subprocess.run([sys.executable, "-c", LAUNCH_PROBE, str(tmp_path),
+                           json.dumps(CONTEXT)], capture_output=True, text=True, timeout=120)
+    refused, peak_kib = json.loads(done.stdout)
+    assert refused and peak_kib < 200 * 1024, done.stderr  # the old code: over 1 GiB
+    with caplog.at_level(logging.WARNING):
+        assert store.find(CONTEXT) is None
+    assert "a frame of 16384x16384 is not the screen's 640x360" in caplog.text
 
 
 def test_a_cache_that_cannot_be_written_costs_only_the_picture(tmp_path, caplog):
@@ -206,7 +261,7 @@ def test_the_launch_image_goes_even_if_the_show_never_paints(qtbot, app, tmp_pat
 
     monkeypatch.setattr(kiosk.qt.launch, "HAND_OVER_S", 0.05)
     store = LaunchStore(tmp_path, 0)
-    store.save(CONTEXT, [], Frame(64, 36, 256, 4, bytes(range(256)) * 36))  # RGB32
+    store.save(CONTEXT, [], Frame(640, 360, 2560, 4, bytes(range(256)) * 3600))  # RGB32
     launch = Launch(store, CONTEXT)
     assert launch.show(QGuiApplication.primaryScreen())
     result = load_deck(DEMO_DECK)

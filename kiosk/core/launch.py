@@ -14,16 +14,19 @@ makes the stored frame miss, and the start simply goes without it.
 
 The files are the show's own, but they are read like any input (#18 C): both reads are
 bounded (:data:`META_MAX_BYTES`, and the pixels by the size the metadata declares), the
-metadata is checked field by field, only the pixel formats the store writes are accepted (a
-Mono or Indexed format with no colour table crashes the painter), and the pixels must match
-their CRC-32 (random bytes of the right size would otherwise fill the screen with noise).
-Anything wrong costs only the picture, with one warning.
+metadata is checked field by field, the frame must be the size of the screen it is for (its
+size in the context times its device pixel ratio, checked before a pixel is read: a 16384 x
+16384 frame made a start take 2 GB and 12 s), only the pixel formats the store writes are
+accepted (a Mono or Indexed format with no colour table crashes the painter), and the pixels
+must match their CRC-32 (random bytes of the right size would otherwise fill the screen with
+noise). Anything wrong costs only the picture, with one warning.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import math
 import sys
 import zlib
 from collections.abc import Iterable
@@ -127,7 +130,7 @@ class LaunchStore:
             for name, stat in _files(meta.get("files")):
                 if _stat(Path(name)) != stat:
                     return None
-            width, height, stride, pixel_format, crc = _geometry(meta)
+            width, height, stride, pixel_format, crc = _geometry(meta, context)
             data = read_regular(self.pixels, stride * height)
         except (OSError, ValueError, RecursionError) as exc:  # RecursionError: deep JSON
             log.warning("ignoring the launch image %s: %s", self.pixels, exc)
@@ -149,7 +152,7 @@ class LaunchStore:
                 "height": frame.height, "stride": frame.stride,
                 "pixel_format": frame.pixel_format, "crc32": zlib.crc32(frame.data)}
         try:  # never store what find() would refuse
-            _geometry(meta)
+            _geometry(meta, context)
             if len(frame.data) != frame.stride * frame.height:
                 raise ValueError(f"{len(frame.data)} bytes for {frame.width}x{frame.height}")
         except ValueError as exc:
@@ -184,10 +187,28 @@ def _whole(meta: dict[str, Any], key: str, low: int, high: int) -> int:
     return value
 
 
-def _geometry(meta: dict[str, Any]) -> tuple[int, int, int, int, int]:
-    """Width, height, stride, pixel format and CRC-32, each checked; else ValueError."""
+def screen_pixels(context: dict[str, Any]) -> tuple[int, int]:
+    """The size in pixels of a frame for ``context``: its ``screen`` size times its ``dpr``,
+    rounded as Qt rounds a widget's grab; else ValueError."""
+    screen, dpr = context.get("screen"), context.get("dpr")
+    if not (isinstance(screen, (list, tuple)) and len(screen) == 2
+            and all(type(side) is int and 0 < side <= MAX_SIDE for side in screen)
+            and isinstance(dpr, (int, float)) and 0 < dpr <= 16):  # not NaN, 0 or 1e300
+        raise ValueError(f"the context's screen {screen!r} at a pixel ratio of {dpr!r} "
+                         "gives no frame size")
+    width, height = (math.floor(side * dpr + 0.5) for side in screen)
+    return width, height
+
+
+def _geometry(meta: dict[str, Any], context: dict[str, Any]) -> tuple[int, int, int, int, int]:
+    """Width, height, stride, pixel format and CRC-32, each checked, the size against the
+    screen ``context`` is for; else ValueError."""
     width = _whole(meta, "width", 1, MAX_SIDE)
     height = _whole(meta, "height", 1, MAX_SIDE)
+    screen = screen_pixels(context)
+    if (width, height) != screen:
+        raise ValueError(f"a frame of {width}x{height} is not the screen's "
+                         f"{screen[0]}x{screen[1]}")
     stride = _whole(meta, "stride", 1, MAX_SIDE * BYTES_PER_PIXEL)
     pixel_format = _whole(meta, "pixel_format", 0, 1 << 16)
     crc = _whole(meta, "crc32", 0, 0xFFFFFFFF)
