@@ -39,3 +39,14 @@ def test_the_lockout_and_exit_codes_on_the_page_are_the_codes() -> None:
     assert "up to 15 minutes" in LIMITS
     assert (EXIT_OPERATOR, EXIT_SCREEN_TAKEN) == (80, 81)
     assert "exits with **80**" in LIMITS and "exits with **81**" in LIMITS
+
+
+def test_the_log_limits_on_the_page_are_the_codes() -> None:
+    from kiosk import logsetup
+    from kiosk.qt import controller
+
+    assert (logsetup.MAX_BYTES, logsetup.BACKUPS) == (2 << 20, 5)
+    assert "rotated at 2 MB, 5 kept" in LIMITS
+    assert logsetup.QUEUE_RECORDS == 10_000 and "a queue of 10,000 lines each" in LIMITS
+    assert logsetup.DRAIN_S == 0.2 and "the queues get at most 0.2 s" in LIMITS
+    assert controller.PROBLEMS_LOGGED == 20 and "logs its first\n  20 problems" in LIMITS

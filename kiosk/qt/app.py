@@ -80,8 +80,9 @@ def _run(args: argparse.Namespace, app: QApplication, screen: QScreen, number: i
         print(f"kiosk: refusing to show {args.deck}: fix the problems above "
               "(kiosk check lists them)", file=sys.stderr)
         return 1
-    for problem in result.problems:  # only missing assets remain: placeholders on screen
-        log.warning("%s", problem)
+    from kiosk.qt.controller import log_problems
+
+    log_problems(logging.WARNING, result.problems)  # only missing assets: placeholders
     deck = result.deck
     lang = args.lang
     if lang is not None and lang not in deck.languages:  # forgiving: the show still starts

@@ -13,7 +13,7 @@ import hashlib
 import json
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer
@@ -32,6 +32,17 @@ from kiosk.supervision import heartbeat
 
 log = logging.getLogger(__name__)
 FEEDS_MS, RELOAD_MS, STATUS_MS = 100, 500, 1000
+PROBLEMS_LOGGED = 20  # per load: the rest are counted (kiosk check lists them all) (#18)
+
+
+def log_problems(level: int, problems: Sequence[Problem]) -> None:
+    """The first PROBLEMS_LOGGED problems, then how many more: a deck saved with 1,500
+    problems must not flood the log at every reload."""
+    for problem in problems[:PROBLEMS_LOGGED]:
+        log.log(level, "%s", problem)
+    if len(problems) > PROBLEMS_LOGGED:
+        log.log(level, "… and %d more problem(s); `kiosk check` lists them all",
+                len(problems) - PROBLEMS_LOGGED)
 
 
 def cache_dir_for(deck_path: Path, root: Path | None = None) -> Path:
@@ -146,16 +157,14 @@ class Show(QObject):
         if result.deck is None:
             log.error("edited deck %s has %d problem(s); still showing the last good version",
                       display_path(self.deck_path), len(result.problems))
-            for problem in result.problems:
-                log.error("%s", problem)
+            log_problems(logging.ERROR, result.problems)
             count = len(result.problems)
             self.window.operator_message = (f"⚠ 幻灯片文件有 {count} 处错误,仍在播放上一版 · "
                                             f"deck has {count} error(s); showing the last good one")
             self.window.update()
             self.write_status()
             return
-        for problem in result.problems:
-            log.warning("%s", problem)
+        log_problems(logging.WARNING, result.problems)
         log.info("deck %s reloaded: %d slides", display_path(self.deck_path),
                  len(result.deck.slides))
         self.window.operator_message = None
