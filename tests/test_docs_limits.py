@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from kiosk.core import pinguard, yamlsrc
 from kiosk.core.feeds import cache, feed, fetch, hub
-from kiosk.core.images import MAX_DECODED_BYTES, MAX_IMAGE_BYTES
+from kiosk.core.images import MAX_DECODED_BYTES, MAX_IMAGE_BYTES, MAX_PROGRESSIVE_BYTES
 from kiosk.supervise import FROZEN_S, STARTUP_GRACE_S
 from kiosk.supervision import EXIT_OPERATOR, EXIT_SCREEN_TAKEN
 
@@ -19,6 +19,7 @@ def test_the_byte_caps_on_the_page_are_the_codes() -> None:
     assert yamlsrc.MAX_NODES == 200_000
     assert MAX_IMAGE_BYTES == 64 << 20 and "| a photo file | 64 MB on disk |" in LIMITS
     assert MAX_DECODED_BYTES == 256 << 20 and "256 MB decoded" in LIMITS
+    assert MAX_PROGRESSIVE_BYTES == 504 << 20 and "| 504 MB of DCT coefficients" in LIMITS
     assert fetch.FILE_MAX_BYTES == 10_000_000 and "| 10 MB, read within 5 s |" in LIMITS
     assert fetch.REPLAY_MAX_ROWS == 100_000 and "the last 100,000 rows" in LIMITS
     assert cache.CACHE_MAX_BYTES == 8_000_000 and cache.MAX_POINTS == 100_000

@@ -208,19 +208,91 @@ def test_a_png_too_big_for_qt_is_reported_by_check_in_the_words_the_show_logs(
     stage.close()
 
 
-def test_a_jpeg_too_big_for_qt_whole_is_decoded_scaled_and_shown(app, tmp_path: Path) -> None:
-    # 8200 x 8200 decodes to 269 MB whole, over Qt's 256 MB: the JPEG reader scales instead
+def write_jpeg(path: Path, image: QImage, progressive: bool) -> Path:
+    from PySide6.QtGui import QImageWriter
+
+    writer = QImageWriter(str(path), b"jpeg")
+    writer.setQuality(20)  # a solid colour: small files even at 16000 px
+    writer.setProgressiveScanWrite(progressive)
+    assert writer.write(image), writer.errorString()
+    return path
+
+
+@pytest.mark.parametrize("progressive", [False, True], ids=["baseline", "progressive"])
+def test_a_jpeg_too_big_for_qt_whole_is_decoded_scaled_and_shown(app, tmp_path: Path,
+                                                                 progressive: bool) -> None:
+    """8200 x 8200 decodes to 269 MB whole, over Qt's 256 MB: the JPEG reader scales instead.
+    A guard (it passed before the progressive rule): a progressive JPEG this size is within
+    what Qt decodes (202 MB of coefficients), so the rule must not refuse it either."""
     image = QImage(8200, 8200, QImage.Format.Format_RGB888)
     image.fill(QColor(200, 30, 40))
-    assert image.save(str(tmp_path / "red.jpg"), quality=60)
+    write_jpeg(tmp_path / "red.jpg", image, progressive)
     del image
-    deck = deck_from(tmp_path, {"title": "t", "slides": [
-        {"type": "photo", "image": "red.jpg", "credit": "示意图"}]})  # checks clean
+    deck_path = write_yaml(tmp_path / "deck.yaml", {"title": "t", "slides": [
+        {"type": "photo", "image": "red.jpg", "credit": "示意图"}]})
+    done = kiosk_check(deck_path)
+    assert done.returncode == 0 and ": ok:" in done.stdout, done.stdout + done.stderr
+    deck = deck_from(tmp_path, yaml.safe_load(deck_path.read_text(encoding="utf-8")))
     stage, _, pixels = render(deck, size=(960, 540))
     assert not stage.view(0).missing
     red = pixels[50:250, 100:860, :3].astype(int).mean(axis=(0, 1))  # B, G, R
     assert np.allclose(red, (40, 30, 200), atol=12), red
     stage.close()
+
+
+def test_a_progressive_jpeg_too_big_for_qt_is_reported_by_check_in_the_words_the_show_logs(
+        app, tmp_path: Path, caplog) -> None:
+    """A progressive JPEG is decoded whole, whatever size the screen needs: a 16000 x 16000
+    one checked ok, then showed the placeholder with "Unable to read image data" (#18). This
+    one is grey (written from a 1-bit image, so it costs 34 MB to make): 16500 x 16500 is
+    545 MB of coefficients, over what Qt lets libjpeg use."""
+    from PySide6.QtGui import qRgb
+
+    image = QImage(16500, 16500, QImage.Format.Format_Mono)
+    image.setColorTable([qRgb(0, 0, 0), qRgb(255, 255, 255)])
+    image.fill(1)
+    write_jpeg(tmp_path / "grey.jpg", image, progressive=True)
+    del image
+    deck_path = write_yaml(tmp_path / "deck.yaml", {"title": "t", "slides": [
+        {"type": "photo", "image": "grey.jpg", "credit": "示意图"}]})
+    done = kiosk_check(deck_path)
+    words = ("16500 x 16500 pixels is too large to show: a progressive JPEG is decoded whole, "
+             "within 504 MB")
+    assert done.returncode == 1 and f"slides[0].image: grey.jpg: {words}" in done.stdout, (
+        done.stdout + done.stderr)
+    assert "save it as a baseline (not progressive) JPEG" in done.stdout
+    deck = deck_from(tmp_path, yaml.safe_load(deck_path.read_text(encoding="utf-8")),
+                     allow_assets=True)  # `kiosk run` plays on: the slide is a placeholder
+    with caplog.at_level(logging.WARNING):
+        stage, _, _ = render(deck, size=(960, 540))
+    assert stage.view(0).missing
+    assert any(words in r.getMessage() for r in caplog.records)
+    stage.close()
+
+
+def test_the_jpeg_frame_is_found_behind_large_metadata_and_not_beyond_the_head() -> None:
+    """The frame header (SOF2 here) after 200 KB of APPn segments (EXIF, ICC) is found within
+    the 256 KB both check and the slide read; 4:2:0 colour sizes on either side of the
+    measured limit (13300 shown, 13450 refused by Qt) fall on the right side of the rule."""
+    from kiosk.core.images import HEAD_BYTES, MAX_PROGRESSIVE_BYTES, jpeg_frame
+
+    def jpeg(width: int, height: int, padding: int) -> bytes:
+        app1 = b"\xff\xe1" + struct.pack(">H", 65_535) + b"\0" * 65_533
+        apps = app1 * (padding // 65_537)
+        sof2 = (b"\xff\xc2\x00\x11\x08" + struct.pack(">HH", height, width) + b"\x03"
+                + b"\x01\x22\x00\x02\x11\x01\x03\x11\x01")
+        return b"\xff\xd8" + apps + sof2 + b"\xff\xda"
+
+    near = jpeg(9000, 7000, 200_000)
+    frame = jpeg_frame(near[:HEAD_BYTES])
+    assert frame is not None and (frame.width, frame.height) == (9000, 7000)
+    assert frame.progressive and frame.sampling == ((2, 2), (1, 1), (1, 1))
+    assert jpeg_frame(jpeg(9000, 7000, 300_000)[:HEAD_BYTES]) is None  # unknown: not refused
+    assert jpeg_frame(near[:1000]) is None
+    assert jpeg_frame(b"\xff\xd8\xff\xe0\x00\x01" + near[2:]) is None  # a length under 2
+    shown, refused = jpeg_frame(jpeg(13000, 13000, 0)), jpeg_frame(jpeg(13450, 13450, 0))
+    assert shown is not None and shown.coefficient_bytes() <= MAX_PROGRESSIVE_BYTES
+    assert refused is not None and refused.coefficient_bytes() > MAX_PROGRESSIVE_BYTES
 
 
 # ---------------------------------------------------------------- hot reload

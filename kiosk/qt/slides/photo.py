@@ -28,7 +28,7 @@ from PySide6.QtGui import (
 
 from kiosk.core.deck import PhotoSlide
 from kiosk.core.files import UnreadableFileError, read_regular
-from kiosk.core.images import MAX_IMAGE_BYTES, sniff, too_large_to_decode
+from kiosk.core.images import HEAD_BYTES, MAX_IMAGE_BYTES, sniff, too_large_to_decode
 from kiosk.core.numbers import ease_in_out
 from kiosk.qt import theme
 from kiosk.qt.slides.base import CENTER, RIGHT, SlideView, ViewContext
@@ -51,7 +51,7 @@ def decode(path: str, target: QSize, fit: str, headroom: float = 1.0 + ZOOM,
     except UnreadableFileError as exc:
         log.warning("photo unreadable: %s", exc)
         return None
-    kind = sniff(data[:16])
+    kind, head = sniff(data[:16]), data[:HEAD_BYTES]  # the bytes `kiosk check` reads
     buffer = QBuffer()
     buffer.setData(QByteArray(data))
     del data  # the QByteArray holds its own copy
@@ -62,7 +62,7 @@ def decode(path: str, target: QSize, fit: str, headroom: float = 1.0 + ZOOM,
     if not size.isValid() or size.isEmpty():
         log.warning("photo unreadable: %s (%s)", path, reader.errorString())
         return None
-    too_large = too_large_to_decode(kind, size.width(), size.height())
+    too_large = too_large_to_decode(kind, size.width(), size.height(), head)
     if too_large:  # Qt would refuse it after reading: the words of `kiosk check` instead
         log.warning("photo unreadable: %s: %s", path, too_large)
         return None
