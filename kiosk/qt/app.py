@@ -7,7 +7,6 @@ import logging
 import os
 import signal
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -19,7 +18,13 @@ from PySide6.QtWidgets import QApplication
 from kiosk.imports import plain_imports
 from kiosk.qt.exiting import arm_watchdog, end_process
 from kiosk.qt.fonts import load_fonts
-from kiosk.supervision import EXIT_OPERATOR, EXIT_SCREEN_TAKEN, replace_orphan, supervised
+from kiosk.supervision import (
+    EXIT_OPERATOR,
+    EXIT_SCREEN_TAKEN,
+    replace_orphan,
+    runtime_dir,
+    supervised,
+)
 
 if TYPE_CHECKING:
     from kiosk.qt.launch import Launch
@@ -180,7 +185,7 @@ def take_over(screen: int) -> QLockFile | None:
     take the screen (:func:`kiosk.supervision.replace_orphan`); None if it stays."""
     lock = _screen_lock(screen)
     pid = int(lock.getLockInfo()[0])  # QLockFile keeps the holder's pid in the file
-    if not replace_orphan(pid):
+    if not replace_orphan(pid, screen, len(QGuiApplication.screens())):
         return None
     if lock.tryLock(100):
         return lock
@@ -189,8 +194,7 @@ def take_over(screen: int) -> QLockFile | None:
 
 
 def _screen_lock(screen: int) -> QLockFile:
-    folder = Path(os.environ.get("KIOSK_RUNTIME_DIR") or tempfile.gettempdir())
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = runtime_dir()  # this user's alone: a lock there names only our shows (#18)
     lock = QLockFile(str(folder / f"kiosk-screen-{screen}.lock"))
     lock.setStaleLockTime(0)  # a crashed show's lock (dead pid) does not block a restart
     return lock
