@@ -1,12 +1,13 @@
 """``kiosk supervise``: keep a show running for weeks.
 
-Starts ``kiosk run`` as a child with a status file, restarts it within 3 s when it dies or
+Starts ``kiosk run`` as a child, restarts it within 3 s when it dies or
 ends for any reason but an operator's (a SIGTERM sent to the child alone included), kills and
 restarts it when its heartbeat stops for 30 s (a frozen UI thread), backs off when it crashes
 in a loop, and ends when an operator ends the show (the exit chord and PIN: the child's exit
 code :data:`~kiosk.supervision.EXIT_OPERATOR`). The heartbeat is a pipe the child's UI thread
 writes to, not the status file: a full disk makes status writes fail, and that is no frozen
-show (#18 E); the status file is for monitoring. Under systemd it sends ``READY=1`` and
+show (#18 E); the status file is for monitoring: the operator's ``--status-file`` goes to the
+show untouched (:func:`status_for`). Under systemd it sends ``READY=1`` and
 ``WATCHDOG=1`` to ``$NOTIFY_SOCKET``. No Qt here: the decisions are a state machine driven by
 :meth:`Supervisor.step`. The child/supervisor contract is in :mod:`kiosk.supervision`.
 """
@@ -18,7 +19,6 @@ import logging
 import os
 import socket
 import subprocess
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -72,13 +72,49 @@ def sd_notify(message: str) -> None:
         log.debug("sd_notify failed: %s", exc)
 
 
+def _option(args: list[str], name: str) -> str | None:
+    """The value of ``--name X`` or ``--name=X`` in ``kiosk run`` options; the last wins,
+    as in argparse."""
+    value = None
+    for index, arg in enumerate(args):
+        if arg == "--":
+            break
+        if arg == name and index + 1 < len(args):
+            value = args[index + 1]
+        elif arg.startswith(name + "="):
+            value = arg.partition("=")[2]
+    return value
+
+
+def status_for(run_args: list[str], posix: bool = os.name == "posix") -> tuple[Path | None, bool]:
+    """The status file the supervisor reads, and whether it is its own to add and remove.
+
+    The operator's ``--status-file`` is the show's, passed through untouched: the supervisor
+    once appended its own, which argparse preferred, so a monitoring agent's file was never
+    written (#18). On POSIX the heartbeat pipe tells whether the show lives and no status
+    file is needed; elsewhere, without one from the operator, the supervisor adds its own,
+    one stable name per screen in the runtime folder, removed when it ends.
+    """
+    given = _option(run_args, "--status-file")
+    if given:
+        return Path(given), False
+    if posix:
+        return None, False
+    from kiosk.supervision import runtime_dir
+
+    screen = _option(run_args, "--screen") or "0"
+    number = int(screen) if screen.isdigit() else 0
+    return runtime_dir() / f"supervised-screen-{number}.json", True
+
+
 class Supervisor:
-    def __init__(self, command: list[str], status_file: Path,
+    def __init__(self, command: list[str], status_file: Path | None,
                  spawn: Callable[[list[str], int | None], Child] = spawn_child,
                  clock: Callable[[], float] = time.monotonic,
-                 notify: Callable[[str], None] = sd_notify) -> None:
+                 notify: Callable[[str], None] = sd_notify, own_status: bool = True) -> None:
         self.command = command
         self.status_file = status_file
+        self.own_status = own_status  # else the operator's: never removed
         self.spawn = spawn
         self.clock = clock
         self.notify = notify
@@ -117,7 +153,9 @@ class Supervisor:
         return POLL_S
 
     def _start(self, now: float) -> None:
-        self.status_file.unlink(missing_ok=True)
+        if self.status_file is not None and self.own_status:
+            self.status_file.unlink(missing_ok=True)
+        last = None if self.own_status else self._read_status()  # an old time is no life
         self._close_beats()
         write_end: int | None = None
         if os.name == "posix":  # pass_fds is POSIX; elsewhere the status file's time counts
@@ -129,7 +167,7 @@ class Supervisor:
             if write_end is not None:
                 os.close(write_end)  # the child's copy is the only one: EOF when it dies
         self.started = self.alive_at = now
-        self.last_status = None
+        self.last_status = last
         self.heard_from = False
         log.info("show started (pid %s): %s", getattr(self.child, "pid", "?"),
                  " ".join(self.command))
@@ -200,6 +238,8 @@ class Supervisor:
             self.beats = None
 
     def _read_status(self) -> Any:
+        if self.status_file is None:
+            return None
         try:
             return json.loads(self.status_file.read_text(encoding="utf-8")).get("time")
         except (OSError, ValueError, AttributeError):
@@ -231,9 +271,10 @@ def supervise(run_args: list[str]) -> int:
     from kiosk.logsetup import setup_logging
 
     setup_logging("INFO")
-    status = Path(tempfile.gettempdir()) / f"kiosk-supervised-{os.getpid()}.json"
-    command = resources.kiosk_command("run", *run_args, "--status-file", str(status))
-    supervisor = Supervisor(command, status)
+    status, own = status_for(run_args)
+    extra = ["--status-file", str(status)] if own and status is not None else []
+    command = resources.kiosk_command("run", *run_args, *extra)
+    supervisor = Supervisor(command, status, own_status=own)
     signal.signal(signal.SIGTERM, lambda *_: supervisor.shutdown())
     try:
         while not supervisor.done:
@@ -243,5 +284,6 @@ def supervise(run_args: list[str]) -> int:
             time.sleep(delay)
     except KeyboardInterrupt:
         supervisor.shutdown()
-    status.unlink(missing_ok=True)
+    if own and status is not None:
+        status.unlink(missing_ok=True)
     return 1 if supervisor.failed else 0

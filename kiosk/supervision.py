@@ -73,6 +73,11 @@ class Heartbeat:
 _heartbeat: Heartbeat | None = None
 
 
+def heartbeat_wanted() -> bool:
+    """A supervisor handed this show a heartbeat pipe: beat, status file or not."""
+    return os.environ.get(HEARTBEAT_ENV, "").isdigit()
+
+
 def heartbeat() -> None:
     """One beat of this process's heartbeat (set up from the environment on first use)."""
     global _heartbeat

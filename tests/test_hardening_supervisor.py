@@ -200,14 +200,15 @@ class Running:
     """A real `kiosk supervise` (windowed demo deck), its stderr and its children's, read by
     a thread so that every wait has an outer guard."""
 
-    def __init__(self, tmp_path, **env):
-        (tmp_path / "tmp").mkdir(exist_ok=True)  # its status file: not /tmp, even if killed
+    def __init__(self, tmp_path, *run_args, **env):
+        (tmp_path / "tmp").mkdir(exist_ok=True)  # nothing in /tmp, even if killed
         self.env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "TMPDIR": str(tmp_path / "tmp"),
                     "KIOSK_RUNTIME_DIR": str(tmp_path / "run"),
                     "KIOSK_LOG_DIR": str(tmp_path / "log"),
                     "KIOSK_CACHE_DIR": str(tmp_path / "cache"), **env}
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "kiosk", "supervise", str(DEMO_DECK), "--windowed"],
+            [sys.executable, "-m", "kiosk", "supervise", str(DEMO_DECK), "--windowed",
+             *run_args],
             cwd=REPO, env=self.env, stderr=subprocess.PIPE, text=True)
         self.lines: queue.Queue[str] = queue.Queue()
         self.seen: list[str] = []
@@ -366,7 +367,8 @@ def small_tmpfs(tmp_path):
 def test_a_full_temp_dir_does_not_get_a_healthy_show_restarted(tmp_path, small_tmpfs):
     """#18 E: status writes failed on a full temp dir and the supervisor took that for a
     frozen show, restarting it every 30 s (here 2 s). The heartbeat does not need the disk."""
-    supervisor = Running(tmp_path, TMPDIR=str(small_tmpfs), KIOSK_SUPERVISE_FROZEN_S="2")
+    supervisor = Running(tmp_path, "--status-file", str(small_tmpfs / "status.json"),
+                         KIOSK_SUPERVISE_FROZEN_S="2")
     try:
         show = supervisor.next_show()
         filler = small_tmpfs / "filler"
@@ -382,6 +384,20 @@ def test_a_full_temp_dir_does_not_get_a_healthy_show_restarted(tmp_path, small_t
         assert not gone(show) and supervisor.process.poll() is None
         filler.unlink()  # space again: monitoring resumes
         assert supervisor.wait_for("is written again"), supervisor.log()
+    finally:
+        supervisor.stop()
+
+
+def test_a_show_without_a_status_file_lives_on_its_heartbeat(tmp_path):
+    """The supervisor adds no status file of its own any more (#18): the heartbeat, which
+    rode on the status file's timer, must beat without one. Five times the freeze limit with
+    no status file: not one restart."""
+    supervisor = Running(tmp_path, KIOSK_SUPERVISE_FROZEN_S="2")
+    try:
+        show = supervisor.next_show()
+        restart = supervisor.wait_for(r"no sign of life|show started|exited", within=10)
+        assert restart is None, supervisor.log()
+        assert not gone(show) and supervisor.process.poll() is None
     finally:
         supervisor.stop()
 

@@ -9,8 +9,9 @@ import logging
 import os
 import subprocess
 import sys
+from pathlib import Path
 
-from kiosk.supervise import FROZEN_S, LOOP_PAUSE_S, Supervisor
+from kiosk.supervise import FROZEN_S, LOOP_PAUSE_S, Supervisor, status_for
 from kiosk.supervision import EXIT_OPERATOR, EXIT_SCREEN_TAKEN
 
 from .conftest import DEMO_DECK, REPO, FakeClock
@@ -219,3 +220,48 @@ def test_systemd_restarts_the_supervisor_only_when_it_failed():
                 and not line.startswith("#"))
     assert keys["Restart"] == "on-failure"
     assert "WatchdogSec" in keys
+
+
+def test_the_operators_status_file_is_the_one_the_show_writes(tmp_path):
+    """#18: the supervisor appended its own --status-file (/tmp/kiosk-supervised-PID.json),
+    which argparse preferred, so the path a monitoring agent was given was never written,
+    and a killed supervisor left its file behind under a new name at every start."""
+    (tmp_path / "tmp").mkdir()
+    status = tmp_path / "monitor" / "status.json"
+    status.parent.mkdir()
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "TMPDIR": str(tmp_path / "tmp")}
+    done = subprocess.run([sys.executable, "-m", "kiosk", "supervise", str(DEMO_DECK),
+                           "--windowed", "--status-file", str(status), "--exit-after", "3"],
+                          cwd=REPO, env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    document = json.loads(status.read_text(encoding="utf-8"))
+    assert document["deck_ok"] is True and "visible" in document["window"]
+    assert list((tmp_path / "tmp").iterdir()) == []  # no file of the supervisor's own
+
+
+def test_the_supervisor_adds_a_status_file_only_where_it_has_no_heartbeat():
+    """POSIX: the heartbeat pipe says the show lives, so no status file of its own. Elsewhere,
+    without the operator's: one stable name per screen, in the user's runtime folder."""
+    from kiosk.supervision import runtime_dir
+
+    for posix in (True, False):
+        assert status_for(["d.yaml", "--status-file", "s.json"], posix) == (Path("s.json"), False)
+        assert status_for(["d.yaml", "--status-file=a", "--status-file=b"], posix) == \
+            (Path("b"), False)  # the last one wins, as in argparse
+    assert status_for(["d.yaml"], posix=True) == (None, False)
+    own = runtime_dir() / "supervised-screen-1.json"
+    assert status_for(["d.yaml", "--screen", "1"], posix=False) == (own, True)
+    assert status_for(["d.yaml", "--screen=1"], posix=False) == (own, True)  # at every start
+
+
+def test_the_operators_status_file_is_never_removed(tmp_path):
+    children: list[FakeChild] = []
+    status = tmp_path / "status.json"
+    write_status(tmp_path, "before the start")
+    sup = Supervisor(["kiosk", "run"], status, own_status=False, clock=FakeClock(0),
+                     spawn=lambda command, fd: children.append(FakeChild(fd)) or children[-1])
+    sup.step()
+    assert len(children) == 1 and status.exists()
+    children[0].code = EXIT_OPERATOR
+    sup.step()
+    assert sup.done and status.exists()

@@ -28,7 +28,7 @@ from kiosk.core.schedule import is_open, next_change, zone
 from kiosk.core.status import status_document
 from kiosk.core.watch import FileWatcher
 from kiosk.qt.window import ShowWindow
-from kiosk.supervision import heartbeat
+from kiosk.supervision import heartbeat, heartbeat_wanted
 
 log = logging.getLogger(__name__)
 FEEDS_MS, RELOAD_MS, STATUS_MS = 100, 500, 1000
@@ -82,7 +82,7 @@ class Show(QObject):
             self._timers.append(timer)
         self._feeds_timer, reload_timer, status_timer = self._timers
         reload_timer.start()
-        if status_file is not None:
+        if status_file is not None or heartbeat_wanted():  # the heartbeat rides on it
             status_timer.start()
         self._run_feeds_timer()
         self._schedule_timer = QTimer(self)  # fires when opening hours or the date change
@@ -189,8 +189,8 @@ class Show(QObject):
     _status_failing: str | None = None  # the last write's error, logged once (#18 E)
 
     def write_status(self) -> None:
-        # the supervisor's heartbeat first, from this 1 Hz UI-thread timer (the supervisor
-        # always passes --status-file, which starts it): a frozen UI stops it, a full disk
+        # the supervisor's heartbeat first, from this 1 Hz UI-thread timer (it runs whenever
+        # there is a heartbeat pipe, status file or not): a frozen UI stops it, a full disk
         # does not (#18 E)
         heartbeat()
         if self.status_file is None:
