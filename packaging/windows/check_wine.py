@@ -30,6 +30,7 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from check_installed import fail, pixels, start_xvfb
+from windows import winbuild
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 W = Path(os.environ.get("KIOSK_WINE_DIR") or ROOT / "build" / "wine")
@@ -257,6 +258,9 @@ def installed(work: Path, setup: Path, version: str, renders: Renders) -> None:
     if not (folder / "kioskw.exe").is_file() or not (folder / "uninstall.exe").is_file():
         fail(f"setup.exe /S did not install into {INSTALL}")
     size = sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) / 2**20  # as du -sm
+    leaked = winbuild.absent(W / "shims", [folder])
+    if leaked:
+        fail(f"a Wine shim was installed with the app: {leaked}")
     out = work / "installed"
     must(wine(exe, "export", INSTALL + r"\_internal\slides\zhuhai.yaml", winpath(out),
               "--size", f"{WIDTH}x{HEIGHT}", QT_QPA_PLATFORM="offscreen"),
