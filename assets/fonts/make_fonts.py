@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
-"""Build the kiosk's bundled Chinese fonts (Simplified and Traditional) from Debian packages.
+"""Build the kiosk's bundled fonts: Chinese (Simplified, Traditional) and the Latin they lack.
 
 Produces, next to this script (or in --out-dir):
     NotoSansSC-Kiosk-Regular.otf   family "Noto Sans SC Kiosk", style Regular
     NotoSansSC-Kiosk-Bold.otf      family "Noto Sans SC Kiosk", style Bold
     NotoSansHK-Kiosk-Regular.otf   family "Noto Sans HK Kiosk", style Regular (Traditional, #14)
     NotoSansHK-Kiosk-Bold.otf      family "Noto Sans HK Kiosk", style Bold
-    LICENSE-OFL.txt                copied from the fonts-noto-cjk package
+    KioskSansLatin-Regular.otf     family "Kiosk Sans Latin", style Regular (Source Sans 3, #14)
+    KioskSansLatin-Bold.otf        family "Kiosk Sans Latin", style Bold
+    LICENSE-OFL.txt                the licence files of fonts-noto-cjk and of Source Sans 3
 
 Exact reproduction (Debian bookworm; nothing is installed system-wide):
 
@@ -16,10 +18,13 @@ Exact reproduction (Debian bookworm; nothing is installed system-wide):
     apt-get download unicode-data        # 15.0.0-1 (Unihan kTGH = 通用规范汉字表)
     dpkg-deb -x fonts-noto-cjk_*.deb noto
     dpkg-deb -x unicode-data_*.deb ud
-    python3 -m venv /tmp/probe-venv && /tmp/probe-venv/bin/pip install fonttools
+    npm pack source-sans@3.52.0          # Adobe's release, sha256 49cf78dd...fdfa88
+    mkdir ss3 && tar xzf source-sans-3.52.0.tgz -C ss3
+    python3 -m venv /tmp/probe-venv && /tmp/probe-venv/bin/pip install fonttools==4.68.0
     /tmp/probe-venv/bin/python /work/main/assets/fonts/make_fonts.py \
         --noto-root /tmp/notofonts/noto \
-        --unihan /tmp/notofonts/ud/usr/share/unicode/Unihan_OtherMappings.txt.bz2
+        --unihan /tmp/notofonts/ud/usr/share/unicode/Unihan_OtherMappings.txt.bz2 \
+        --source-sans-root /tmp/notofonts/ss3
 
 Without --unihan the 通用规范汉字表 (8105 chars) cannot be read; the script
 then falls back to every U+4E00..U+9FFF ideograph encodable in GBK
@@ -53,6 +58,17 @@ only code points the HK face has are kept), see README.md for the counts:
   both scripts write alike). The show lists the HK family first and the SC
   family second, so those are drawn from the SC file, identically.
 
+Latin (family "Kiosk Sans Latin", #14): the letters of Latin-1 and Latin
+Extended-A (U+00A0..U+017F) that the Simplified subset lacks (98 of Extended-A:
+Ł Č Ś Ž İ ő ű ...), from Adobe's Source Sans 3 (npm package source-sans 3.52.0,
+its CFF2 variable font): the Latin of Noto Sans CJK is Source Sans, scaled up
+and, in the Bold, set lighter. LATIN_INSTANCES holds the weight and scale that
+redraw Noto's own Latin letters within a unit (fitted on the advances and
+bounding boxes of A-Z a-z); the line metrics are copied from the SC file, so a
+line that falls back to it is exactly as high as before. Source Sans declares
+the Reserved Font Name "Source", so the subset may not carry it: renamed.
+The show lists this family last: Qt draws from it only what the CJK faces lack.
+
 Modifications vs. the original (OFL "Modified Version"): glyph subset, the
 'locl' GSUB feature dropped (the SC face already maps to SC glyph forms; locl
 only holds JP/KR/TC/HK alternates), name table rewritten to the family
@@ -70,12 +86,25 @@ from pathlib import Path
 
 from fontTools import subset
 from fontTools.ttLib import TTCollection, TTFont
+from fontTools.ttLib.scaleUpem import scale_upem
+from fontTools.varLib import instancer
 
 FACES = {  # key: (family, PostScript family, source face, file prefix)
     "sc": ("Noto Sans SC Kiosk", "NotoSansSCKiosk", "Noto Sans CJK SC", "NotoSansSC-Kiosk"),
     "hk": ("Noto Sans HK Kiosk", "NotoSansHKKiosk", "Noto Sans CJK HK", "NotoSansHK-Kiosk"),
 }
+LATIN = ("Kiosk Sans Latin", "KioskSansLatin", "Source Sans 3", "KioskSansLatin")
 FONT_DIR = Path("usr/share/fonts/opentype/noto")
+# In the extracted npm package source-sans 3.52.0 (`npm pack`, then `tar xzf`).
+LATIN_VF = Path("package/VF/SourceSans3VF-Upright.otf")
+LATIN_LICENSE = Path("package/LICENSE.md")
+LATIN_RANGE = (0x00A0, 0x017F)  # Latin-1 Supplement and Latin Extended-A
+# style: (wght of the variable font, scale in 1/1000). Noto Sans CJK 2.004's Latin is Source
+# Sans scaled 111.7 % (Regular) and 113.45 % at wght 645 (Bold: lighter, so the stems stay
+# those of the CJK Bold). Fitted by least squares on the advance widths and bounding boxes of
+# A-Z a-z ç õ (not t, digits and accented capitals, which Source Sans 3 redrew): RMS error
+# 0.7 font units; at wght 700 with the same fit it is 7.8.
+LATIN_INSTANCES = {"Regular": (400, 1117), "Bold": (645, 1135)}
 LICENSE_SRC = Path("usr/share/doc/fonts-noto-cjk/copyright")
 
 # (first, last) inclusive code point ranges added on top of the hanzi sets.
@@ -180,8 +209,8 @@ def find_face(ttc_path: Path, source_family: str) -> int:
     raise SystemExit(f"no face with family {source_family!r} in {ttc_path}")
 
 
-def rename(font: TTFont, style: str, key: str) -> None:
-    family, ps_family, source_family, _ = FACES[key]
+def rename(font: TTFont, style: str, key: str, modified: str = "glyph subset, renamed") -> None:
+    family, ps_family, source_family, _ = LATIN if key == "latin" else FACES[key]
     name = font["name"]
     src_version = name.getDebugName(5) or ""
     ps_name = f"{ps_family}-{style}"
@@ -200,7 +229,7 @@ def rename(font: TTFont, style: str, key: str) -> None:
         6: ps_name,
     }.items():
         name.setName(text, nid, 3, 1, 0x409)
-    desc = (f"Modified Version (glyph subset, renamed) of {source_family} {style}, "
+    desc = (f"Modified Version ({modified}) of {source_family} {style}, "
             f"{src_version}. Licensed under the SIL Open Font License 1.1.")
     name.setName(desc, 10, 3, 1, 0x409)
     cff = font["CFF "].cff
@@ -243,7 +272,53 @@ def build(ttc_path: Path, style: str, unicodes: set[int], out_path: Path,
     return face, len(wanted)
 
 
-def write_license(debian_copyright: Path, ttc_path: Path, out: Path) -> None:
+def build_latin(vf_path: Path, style: str, sc_file: Path, out_path: Path) -> int:
+    """The Latin-1 / Latin Extended-A letters the SC file lacks, drawn as Noto Sans CJK draws
+    its Latin (LATIN_INSTANCES), with the SC file's line metrics. Returns the count."""
+    wght, scale = LATIN_INSTANCES[style]
+    sc = TTFont(str(sc_file), lazy=True)
+    font = instancer.instantiateVariableFont(TTFont(str(vf_path)), {"wght": wght},
+                                             downgradeCFF2=True)
+    wanted = {cp for cp in range(LATIN_RANGE[0], LATIN_RANGE[1] + 1)
+              if cp not in sc.getBestCmap() and cp in font.getBestCmap()}
+    opts = subset.Options()
+    opts.layout_features = LAYOUT_FEATURES  # 'locl' off here too: Qt sets no language
+    opts.name_IDs = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 13, 14]  # not the feature names
+    opts.name_languages = [0x409]
+    opts.notdef_outline = True
+    opts.hinting = True
+    opts.drop_tables += ["BASE", "DSIG"]
+    sub = subset.Subsetter(opts)
+    sub.populate(unicodes=sorted(wanted))
+    sub.subset(font)
+    # Scale the outlines, advances and kerning: scale the em, then call it 1000 again.
+    scale_upem(font, scale)
+    font["head"].unitsPerEm = 1000
+    font["CFF "].cff.topDictIndex[0].FontMatrix = [0.001, 0, 0, 0.001, 0, 0]
+    for table, attrs in (("hhea", ("ascent", "descent", "lineGap")),
+                         ("OS/2", ("sTypoAscender", "sTypoDescender", "sTypoLineGap",
+                                   "usWinAscent", "usWinDescent"))):
+        for attr in attrs:  # the SC file's line metrics: a line is as high as before
+            setattr(font[table], attr, getattr(sc[table], attr))
+    bold = style == "Bold"
+    os2 = font["OS/2"]
+    os2.usWeightClass = 700 if bold else 400
+    os2.fsSelection = (os2.fsSelection & ~0b1100001) | (0b100000 if bold else 0b1000000)
+    font["head"].macStyle = 1 if bold else 0
+    what = (f"instance at wght {wght} of the variable font, scaled {scale / 10:g} % as in "
+            "Noto Sans CJK, line metrics of Noto Sans CJK, glyph subset, renamed")
+    rename(font, style, "latin", what)
+    for record in font["name"].names:  # the Reserved Font Name is in no name, only notices
+        assert record.nameID in (0, 7, 10) or "Source" not in record.toUnicode(), record
+    font.recalcTimestamp = False
+    font.save(str(out_path))
+    return len(wanted)
+
+
+LATIN_MARK = "Kiosk Sans Latin (KioskSansLatin-*.otf):"
+
+
+def noto_license(debian_copyright: Path, ttc_path: Path) -> str:
     face = TTCollection(str(ttc_path), lazy=True).fonts[find_face(ttc_path, FACES["sc"][2])]
     notice = face["name"].getDebugName(0)
     header = (
@@ -262,27 +337,65 @@ def write_license(debian_copyright: Path, ttc_path: Path, out: Path) -> None:
         "GPL-3+ part covers Debian's packaging scripts, which are not shipped here.\n"
         + "=" * 72 + "\n\n"
     )
-    out.write_text(header + debian_copyright.read_text(encoding="utf-8"), encoding="utf-8")
+    return header + debian_copyright.read_text(encoding="utf-8")
+
+
+def latin_license(license_md: Path, vf_path: Path) -> str:
+    name = TTFont(str(vf_path), lazy=True)["name"]
+    return (
+        "\n" + "=" * 72 + "\n" + LATIN_MARK + "\n"
+        "KioskSansLatin-Regular.otf and KioskSansLatin-Bold.otf (family\n"
+        f"\"{LATIN[0]}\") are a Modified Version of {LATIN[2]} "
+        f"({name.getDebugName(5)}),\nfrom the npm package source-sans 3.52.0 "
+        "(Adobe's release): an instance of\nSourceSans3VF-Upright.otf, scaled, "
+        "with a glyph subset and other line metrics.\n"
+        f"Font copyright notice (name table ID 0): {name.getDebugName(0)}\n"
+        f"Trademark (name table ID 7): {name.getDebugName(7)}\n"
+        "Because of the Reserved Font Name 'Source', the Modified Version is named\n"
+        f"\"{LATIN[0]}\" and not after Source Sans.\n\n"
+        f"Below: verbatim {LATIN_LICENSE.name} from that package.\n"
+        + "=" * 72 + "\n\n" + license_md.read_text(encoding="utf-8")
+    )
+
+
+def write_license(out: Path, noto: str | None, latin: str | None) -> None:
+    """LICENSE-OFL.txt: the Noto part, then the Source Sans part; a part not rebuilt now is
+    kept from the file as it is."""
+    old = out.read_text(encoding="utf-8") if out.exists() else ""
+    cut = old.find("\n" + "=" * 72 + "\n" + LATIN_MARK)
+    old_noto, old_latin = (old[:cut], old[cut:]) if cut >= 0 else (old, "")
+    out.write_text((noto or old_noto) + (latin or old_latin), encoding="utf-8")
 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--noto-root", type=Path, required=True,
+    ap.add_argument("--noto-root", type=Path,
                     help="dir where fonts-noto-cjk_*.deb was extracted with dpkg-deb -x")
+    ap.add_argument("--source-sans-root", type=Path,
+                    help="dir where the npm package source-sans 3.52.0 was extracted "
+                         "(holds package/VF/SourceSans3VF-Upright.otf)")
     ap.add_argument("--unihan", type=Path,
                     help="Unihan_OtherMappings.txt(.bz2) from Debian unicode-data (for kTGH); "
                          "the HK pair also reads the other Unihan_*.txt.bz2 beside it")
     ap.add_argument("--fallback-gbk", action="store_true",
                     help="use GBK-encodable U+4E00..U+9FFF instead of the 通用规范汉字表")
-    ap.add_argument("--faces", default="sc,hk", help="which pairs to build: sc, hk or sc,hk")
+    ap.add_argument("--faces", default="sc,hk,latin",
+                    help="which pairs to build, of sc, hk and latin (hk and latin read the "
+                         "SC files in the output folder)")
     ap.add_argument("--out-dir", type=Path, default=Path(__file__).resolve().parent)
     args = ap.parse_args()
     faces = [f.strip() for f in args.faces.split(",") if f.strip()]
-    if not set(faces) <= set(FACES):
-        ap.error(f"--faces: expected some of {', '.join(FACES)}")
+    if not set(faces) <= {*FACES, "latin"}:
+        ap.error(f"--faces: expected some of {', '.join(FACES)}, latin")
+    if set(faces) & set(FACES) and not args.noto_root:
+        ap.error("the SC and HK pairs need --noto-root")
+    if "latin" in faces and not args.source_sans_root:
+        ap.error("the Latin pair needs --source-sans-root")
     if "hk" in faces and not args.unihan:
         ap.error("the HK pair needs --unihan (its Big5 additions come from Unihan)")
 
+    if not set(faces) & set(FACES):
+        return build_latin_pair(args.source_sans_root, args.out_dir)
     gb2312 = encodable("gb2312")
     hanzi_gb2312 = {c for c in gb2312 if 0x4E00 <= c <= 0x9FFF}
     print(f"GB2312: {len(gb2312)} code points, {len(hanzi_gb2312)} hanzi")
@@ -304,10 +417,10 @@ def main() -> int:
     unicodes |= extra
     unicodes.update(map(ord, MUST_HAVE))
 
-    font_dir = args.noto_root / FONT_DIR
     args.out_dir.mkdir(parents=True, exist_ok=True)
     sc_has: dict[str, set[int]] = {}
-    for key in faces:
+    for key in [f for f in faces if f in FACES]:
+        font_dir = args.noto_root / FONT_DIR
         wanted, must = unicodes, MUST_HAVE
         if key == "hk":
             wanted, must = hk_unicodes(args.unihan.parent, unicodes, extra), MUST_HAVE_HK
@@ -333,9 +446,27 @@ def main() -> int:
                   f"{out.stat().st_size:,} bytes" + (f", MISSING {missing}" if missing else ""))
             if missing:
                 return 1
-    write_license(args.noto_root / LICENSE_SRC, font_dir / "NotoSansCJK-Regular.ttc",
-                  args.out_dir / "LICENSE-OFL.txt")
+    write_license(args.out_dir / "LICENSE-OFL.txt",
+                  noto_license(args.noto_root / LICENSE_SRC,
+                               args.noto_root / FONT_DIR / "NotoSansCJK-Regular.ttc"), None)
     print(f"wrote LICENSE-OFL.txt (header + verbatim {LICENSE_SRC})")
+    if "latin" in faces:
+        return build_latin_pair(args.source_sans_root, args.out_dir)
+    return 0
+
+
+def build_latin_pair(root: Path, out_dir: Path) -> int:
+    vf = root / LATIN_VF
+    sha = hashlib.sha256(vf.read_bytes()).hexdigest()
+    for style in ("Regular", "Bold"):
+        out = out_dir / f"{LATIN[3]}-{style}.otf"
+        count = build_latin(vf, style, out_dir / f"{FACES['sc'][3]}-{style}.otf", out)
+        check = TTFont(str(out))
+        print(f"{out.name}: wght {LATIN_INSTANCES[style][0]} of {vf.name} (sha256 "
+              f"{sha[:16]}...), {count} code points, {check['maxp'].numGlyphs} glyphs, "
+              f"{out.stat().st_size:,} bytes")
+    write_license(out_dir / "LICENSE-OFL.txt", None, latin_license(root / LATIN_LICENSE, vf))
+    print(f"wrote the Source Sans part of LICENSE-OFL.txt (verbatim {LATIN_LICENSE.name})")
     return 0
 
 
