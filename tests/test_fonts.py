@@ -142,10 +142,11 @@ from kiosk.core.chinese import derive_traditional
 from kiosk.qt import fonts
 from kiosk.qt.app import make_app
 
+# withhold a family: the Traditional one (the font set before #14), or the Latin one
+fonts._loaded.update({"hk": [], "sc-only": [fonts.TRADITIONAL],
+                      "no-latin": [fonts.LATIN]}[sys.argv[2]])
 app = make_app()
 deck = load_deck(sys.argv[1]).deck
-if sys.argv[2] != "hk":  # withhold the Traditional font: the font set before #14
-    fonts._loaded.add(fonts.TRADITIONAL)
 fonts.load_fonts(traditional="zh-Hant" in deck.languages)
 derive_traditional(deck)
 
@@ -210,8 +211,10 @@ def test_traditional_and_portuguese_deck_has_no_boxes_without_system_fonts(app, 
     for key, found in report.items():
         assert found["checked"] > 40, key
         assert found["boxes"] == [], key
-    assert report["zh-Hant"]["families"] == ["Noto Sans HK Kiosk", "Noto Sans SC Kiosk"]
-    assert report["pt"]["families"] == ["Noto Sans SC Kiosk", "Noto Sans HK Kiosk"]
+    assert report["zh-Hant"]["families"] == ["Noto Sans HK Kiosk", "Noto Sans SC Kiosk",
+                                             "Kiosk Sans Latin"]
+    assert report["pt"]["families"] == ["Noto Sans SC Kiosk", "Noto Sans HK Kiosk",
+                                        "Kiosk Sans Latin"]
     withheld = _probe(deck, env, "sc-only")  # what the old font set drew
     assert {"橫", "區", "經", "門", "萬"} <= set(withheld["zh-Hant"]["boxes"])
     assert set(withheld["pt"]["boxes"]) == {"萬", "門"}  # units, categories: all Portuguese drawn
@@ -253,42 +256,99 @@ def test_traditional_text_takes_the_hk_forms_and_simplified_keeps_its_font(app):
         fonts.use_language("zh")
 
 
-def test_portuguese_and_latin_draw_in_the_english_family_whatever_the_language(app):
-    """Latin-1 and Latin Extended-A (as far as the font has it) come from the family that
-    draws English text, also when zh-Hant puts the Traditional family first."""
+def _runs(text, f):
     from PySide6.QtGui import QTextLayout
 
-    from kiosk.core.glyphs import SIMPLIFIED, cmap
+    layout = QTextLayout(text, f)
+    layout.beginLayout()
+    layout.createLine()
+    layout.endLayout()
+    return layout.glyphRuns()
+
+
+def test_portuguese_and_latin_draw_in_the_english_family_whatever_the_language(app):
+    """Latin-1 and the 30 letters of Latin Extended-A Noto Sans CJK has come from the family
+    that draws English text, also when zh-Hant puts the Traditional family first; the other
+    98 (Ł Č Ś Ž İ ő …) from the Latin family, Source Sans like Noto's Latin, never a box."""
+    from kiosk.core.glyphs import LATIN, SIMPLIFIED, cmap
     from kiosk.qt import fonts
 
-    # Latin-1, and the 30 letters of Latin Extended-A the source font has (test_glyphs.py)
-    latin = "".join(chr(c) for c in [*range(0x21, 0x7F), *range(0xA1, 0x180)]
-                    if c != 0xAD and c in cmap(SIMPLIFIED))
+    letters = [c for c in [*range(0x21, 0x7F), *range(0xA1, 0x180)] if c != 0xAD]
+    english = "".join(chr(c) for c in letters if c in cmap(SIMPLIFIED))
+    others = "".join(chr(c) for c in letters if c not in cmap(SIMPLIFIED))
+    assert len(others) == 98
     fonts.load_fonts(traditional=True)
     try:
         for lang in ("en", "pt", "zh-Hant"):
             fonts.use_language(lang)
             for bold in (False, True):
-                layout = QTextLayout(latin + " São João, ação, Conceição", font(40, bold))
-                layout.beginLayout()
-                layout.createLine()
-                layout.endLayout()
-                runs = layout.glyphRuns()
-                assert {r.rawFont().familyName() for r in runs} == {FAMILY}, lang
-                assert all(0 not in r.glyphIndexes() for r in runs), lang
+                for text, families in ((english + " São João, ação, Conceição", {FAMILY}),
+                                       (others, {LATIN}),
+                                       ("Łódź, Žižkov, İstanbul, São Tomé", {FAMILY, LATIN})):
+                    runs = _runs(text, font(40, bold))
+                    assert {r.rawFont().familyName() for r in runs} == families, lang
+                    assert all(0 not in r.glyphIndexes() for r in runs), lang
+                    assert {r.rawFont().weight() for r in runs} == {700 if bold else 400}
     finally:
         fonts.use_language("zh")
 
 
-def _shape(text, f):
+def test_the_latin_family_leaves_english_pixel_for_pixel_as_it_was(app):
+    """Listing the Latin family last changes nothing that the CJK families draw: English,
+    Portuguese, digits and hanzi give the same pixels with it and without it."""
+    from kiosk.qt import fonts
+
+    fonts.load_fonts()
+    for bold in (False, True):
+        with_latin = font(96, bold)
+        assert with_latin.families()[-1] == "Kiosk Sans Latin"
+        without = font(96, bold)
+        without.setFamilies(with_latin.families()[:-1])
+        for sample in ("Visitors 2024: São Tomé, Ação", "The quick brown fox ±3% — 92.64",
+                       "横琴粤澳深度合作区 亿元"):
+            assert _shape(sample, with_latin, 1600) == _shape(sample, without, 1600)
+        assert _shape("Łódź", with_latin) != _shape("Łódź", without)
+
+
+LATIN_DECK = """
+title: Latin
+languages: [zh, en, pt]
+exit_pin: "0427"
+slides:
+  - type: title
+    title: '{letters}'
+    subtitle: {{zh: 罗兹, en: "Łódź, Žižkov, İstanbul", pt: "São Tomé, Ação, Győr"}}
+"""
+
+
+def test_every_latin_1_and_extended_a_letter_is_drawn_without_system_fonts(app, tmp_path):
+    """With every system font hidden, no letter of Latin-1 and Latin Extended-A is drawn as
+    the missing-glyph box, in any language or weight; without the Latin family (the fonts
+    before it), the detector sees the 98 letters Noto Sans CJK lacks as boxes."""
+    letters = "".join(chr(c) for c in range(0xA1, 0x180) if c != 0xAD)
+    deck = tmp_path / "latin.yaml"
+    deck.write_text(LATIN_DECK.format(letters=letters), encoding="utf-8")
+    env = _no_system_fonts(tmp_path)
+    report = _probe(deck, env, "hk")
+    assert set(report) == {"zh", "zh bold", "en", "en bold", "pt", "pt bold"}
+    for key, found in report.items():
+        assert found["checked"] > 222 and found["boxes"] == [], key
+        assert found["families"][-1] == "Kiosk Sans Latin"
+    old = _probe(deck, env, "no-latin")
+    assert len(old["pt"]["boxes"]) == len(old["en bold"]["boxes"]) == 98
+    assert {"Ł", "Ž", "İ", "ő", "ű"} <= set(old["pt"]["boxes"])
+
+
+def _shape(text, f, width=200):
     from PySide6.QtCore import Qt
     from PySide6.QtGui import QImage, QPainter
 
-    image = QImage(200, 64, QImage.Format.Format_ARGB32)
+    height = max(64, 2 * f.pixelSize())
+    image = QImage(width, height, QImage.Format.Format_ARGB32)
     image.fill(Qt.GlobalColor.black)
     p = QPainter(image)
     p.setFont(f)
     p.setPen(Qt.GlobalColor.white)
-    p.drawText(4, 52, text)
+    p.drawText(4, height - 12 - f.pixelSize() // 3, text)
     p.end()
     return as_array(image).tobytes()

@@ -152,17 +152,62 @@ def test_the_check_reads_the_bundled_cmaps_big5_and_hk_common_use():
     assert {*range(0x20, 0x7F), *range(0xA0, 0x100)} <= glyphs.cmap(glyphs.SIMPLIFIED)
 
 
-def test_latin_extended_a_letters_the_source_font_lacks_are_warned_about():
+LATIN_1_AND_EXTENDED_A = {*range(0xA0, 0x180)} - {0xAD}  # not the soft hyphen: invisible
+
+
+def test_every_latin_1_and_latin_extended_a_letter_has_a_bundled_glyph():
     """Noto Sans CJK 2.004 draws 30 of the 128 letters of Latin Extended-A (pinyin's and
-    Vietnamese's); no bundled font draws the others (Polish, Czech, Turkish …), so check
-    names them (assets/fonts/README.md)."""
-    extended_a = set(range(0x100, 0x180))
-    assert len(extended_a & glyphs.coverage(True)) == 30
-    assert glyphs.missing("Ā ǎ Ō Ū Đ Œ — Łódź, Český, İstanbul", glyphs.coverage(True)) == [
-        "Ł", "ź", "Č", "İ"]
+    Vietnamese's); the Latin family draws the other 98 (Polish, Czech, Turkish, Hungarian …)
+    and nothing the Simplified family draws, so English keeps every glyph it had."""
+    simplified, latin = glyphs.cmap(glyphs.SIMPLIFIED), glyphs.cmap(glyphs.LATIN)
+    assert len(set(range(0x100, 0x180)) & simplified) == 30
+    assert len(latin) == 98 and not latin & simplified
+    for traditional in (False, True):
+        assert not LATIN_1_AND_EXTENDED_A - glyphs.coverage(traditional)
+        assert glyphs.missing("Ā ǎ Ō Ū Đ Œ — Łódź, Český, İstanbul, Győr, Şişli, Żółć",
+                              glyphs.coverage(traditional)) == []
 
 
-@pytest.mark.parametrize("family", [glyphs.SIMPLIFIED, glyphs.TRADITIONAL])
+@pytest.mark.parametrize("style", [0, 1])
+def test_the_latin_letters_are_drawn_in_the_design_of_noto_sans_cjk_latin(style):
+    """Noto Sans CJK's Latin is Source Sans, scaled and (Bold) set lighter; the Latin family
+    is Source Sans 3 made the same way. Proof: each accented letter is as wide as its base
+    letter in the Simplified file, within a font unit (ď and ľ carry a wider caron)."""
+    import unicodedata
+
+    from fontTools.ttLib import TTFont
+
+    sc, la = (TTFont(str(glyphs.font_files(f)[style]), lazy=True)
+              for f in (glyphs.SIMPLIFIED, glyphs.LATIN))
+    sc_map, la_map = sc.getBestCmap(), la.getBestCmap()
+    widths = {}
+    for code in la_map:
+        base = ord(unicodedata.normalize("NFD", chr(code))[0])
+        if base != code and base in sc_map:
+            widths[chr(code)] = la["hmtx"][la_map[code]][0] - sc["hmtx"][sc_map[base]][0]
+    assert len(widths) == 82
+    assert {c for c, d in widths.items() if abs(d) > 1} == {"ď", "ľ"}
+    assert la["head"].unitsPerEm == sc["head"].unitsPerEm == 1000
+    for table, attr in (("hhea", "ascent"), ("hhea", "descent"), ("OS/2", "usWinAscent"),
+                        ("OS/2", "usWinDescent"), ("OS/2", "usWeightClass")):
+        assert getattr(la[table], attr) == getattr(sc[table], attr), attr  # same line height
+
+
+def test_check_says_nothing_about_polish_czech_turkish_letters(write, capsys):
+    deck = write("d.yaml", """
+        title: Łódź
+        exit_pin: "0427"
+        languages: [zh, en, pt]
+        slides:
+          - type: title
+            title: {zh: 罗兹, en: "Łódź, Žižkov, İstanbul", pt: "São Tomé, Ação, Győr"}
+    """)
+    assert main(["check", "--strict", str(deck)]) == 0
+    out = capsys.readouterr().out
+    assert "no bundled glyph" not in out and ": ok: 1 slides" in out
+
+
+@pytest.mark.parametrize("family", [glyphs.SIMPLIFIED, glyphs.TRADITIONAL, glyphs.LATIN])
 def test_bold_draws_what_regular_draws(family):
     """The check reads the Regular file only; it would miss a gap in the Bold one."""
     from fontTools.ttLib import TTFont

@@ -25,12 +25,16 @@ if TYPE_CHECKING:
 PathKey = tuple[str | int, ...]
 # The bundled families (assets/fonts/README.md). The show always loads the Simplified pair;
 # the Traditional pair only for a deck that lists zh-Hant, and lists it first for zh-Hant
-# text, with the Simplified pair behind it for what the two draw alike.
+# text, with the Simplified pair behind it for what the two draw alike. The Latin pair
+# (Source Sans 3, the design of Noto Sans CJK's Latin) is always loaded and always last: it
+# draws only the Latin-1 / Latin Extended-A letters the CJK faces lack (Ł Č Ś Ž İ ő …).
 SIMPLIFIED = "Noto Sans SC Kiosk"
 TRADITIONAL = "Noto Sans HK Kiosk"
+LATIN = "Kiosk Sans Latin"
 FILES: dict[str, tuple[str, str]] = {
     SIMPLIFIED: ("NotoSansSC-Kiosk-Regular.otf", "NotoSansSC-Kiosk-Bold.otf"),
     TRADITIONAL: ("NotoSansHK-Kiosk-Regular.otf", "NotoSansHK-Kiosk-Bold.otf"),
+    LATIN: ("KioskSansLatin-Regular.otf", "KioskSansLatin-Bold.otf"),
 }
 # Fields that hold text for the program, not for visitors (paths, addresses, names of feeds).
 NOT_SHOWN = frozenset({"notes", "image", "path", "url", "field", "source", "color", "timezone",
@@ -42,7 +46,7 @@ _INVISIBLE = frozenset({"Cc", "Cf", "Zs", "Zl", "Zp"})
 
 def families(traditional: bool) -> tuple[str, ...]:
     """The bundled families a show loads: the Traditional pair only when the deck has zh-Hant."""
-    return (SIMPLIFIED, TRADITIONAL) if traditional else (SIMPLIFIED,)
+    return (SIMPLIFIED, TRADITIONAL, LATIN) if traditional else (SIMPLIFIED, LATIN)
 
 
 def font_files(family: str) -> tuple[Path, ...]:

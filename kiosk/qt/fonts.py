@@ -1,9 +1,11 @@
 """The bundled OFL fonts (Noto Sans CJK subsets), so Chinese never renders as boxes.
 
-Two families (assets/fonts/README.md): Simplified, always loaded, and Traditional (#14),
+Three families (assets/fonts/README.md): Simplified, always loaded, and Traditional (#14),
 loaded only for a deck that lists zh-Hant: 7 MB that other decks never read. For zh-Hant the
 Traditional family comes first, with the Simplified one behind it, which draws Latin, digits
 and the hanzi both write alike (left out of the Traditional files, glyph for glyph the same).
+Last, always loaded (32 KB): the Latin letters Noto Sans CJK lacks (Ł Č Ś Ž İ ő …), in its
+Latin's own design, Source Sans; Qt takes from it only what the families before it lack.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import logging
 
 from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication
 
-from kiosk.core.glyphs import SIMPLIFIED, TRADITIONAL, font_files
+from kiosk.core.glyphs import LATIN, SIMPLIFIED, TRADITIONAL, font_files
 
 log = logging.getLogger(__name__)
 FAMILY = SIMPLIFIED
@@ -35,6 +37,7 @@ def load_fonts(traditional: bool = False) -> str:
     """Register the bundled fonts once (the Traditional pair too when asked) and make the
     Simplified family the application default."""
     _load(SIMPLIFIED)
+    _load(LATIN)
     if traditional:
         _load(TRADITIONAL)
     app = QGuiApplication.instance()
@@ -53,9 +56,10 @@ def use_language(lang: str) -> None:
 
 
 def families() -> list[str]:
-    """The family list :func:`font` gives now: the language's family, then the other."""
+    """The family list :func:`font` gives now: the language's family, then the other, then
+    the Latin letters both lack."""
     order = [TRADITIONAL, SIMPLIFIED] if _traditional_first else [SIMPLIFIED, TRADITIONAL]
-    return [f for f in order if f in _loaded] or [SIMPLIFIED]
+    return [f for f in [*order, LATIN] if f in _loaded] or [SIMPLIFIED]
 
 
 def font(px: float, bold: bool = False) -> QFont:
