@@ -17,6 +17,7 @@ packaging/windows/wine-env.sh.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import subprocess
@@ -33,7 +34,10 @@ from check_installed import fail, pixels, start_xvfb
 from windows import winbuild
 
 ROOT = Path(__file__).resolve().parent.parent.parent
-W = Path(os.environ.get("KIOSK_WINE_DIR") or ROOT / "build" / "wine")
+# wine-env.sh's folder for this checkout (outside it: a prefix's z: links to /)
+_CHECKOUT = hashlib.sha1((str(ROOT) + "\n").encode()).hexdigest()[:8]  # `pwd -P | sha1sum`
+W = Path(os.environ.get("KIOSK_WINE_DIR")
+         or Path(os.environ.get("TMPDIR") or "/tmp") / f"kiosk-wine-{_CHECKOUT}")
 PREFIX = W / "prefix"
 BUNDLE = ROOT / "build" / "bundle-windows" / "kiosk"
 WIDTH, HEIGHT = 1920, 1080  # check_installed's Xvfb screen: the export is compared with it

@@ -1,8 +1,10 @@
 # Sourced by build-wine.sh (`make package-windows`): where the Wine build lives, and how to run
 # a Windows program in it. check_wine.py (`make package-check-windows`) uses the same folders.
-# Everything is under build/wine (gitignored): the prefix, the Windows CPython, the wheels,
-# the shims. Nothing goes into the user's ~/.wine.
-W=${KIOSK_WINE_DIR:-$PWD/build/wine}
+# Everything is in one folder outside the source tree, one per checkout: the prefix, the
+# Windows CPython, the wheels, the shims. Not under build/: a Wine prefix's dosdevices/z: links
+# to /, and setuptools' package discovery (pip install -e .) follows links, so it would walk
+# the whole file system, and itself again, for ever. Nothing goes into the user's ~/.wine.
+W=${KIOSK_WINE_DIR:-${TMPDIR:-/tmp}/kiosk-wine-$(pwd -P | sha1sum | cut -c1-8)}
 export WINEPREFIX=$W/prefix WINEARCH=win64 WINEDEBUG=-all
 # mscoree and mshtml off: no prompt to download Mono or Gecko (only registries are reachable)
 export WINEDLLOVERRIDES="mscoree,mshtml="
