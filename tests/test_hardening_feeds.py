@@ -259,6 +259,51 @@ def test_a_million_row_csv_hands_the_ui_thread_only_its_window(tmp_path):
     assert reading.value[-1] == (999_999, 999_999 % 97)
 
 
+def test_the_offline_cache_is_written_off_the_ui_thread(tmp_path, monkeypatch, caplog):
+    """A full window is 100,000 points: 2.4 MB of JSON every 10 s, written on the UI thread
+    (#18 B), where a slow disk stalled the show. The write stands still here (an event, as a
+    hung disk would) while the hub goes on; close waits a bounded time for it."""
+    from kiosk.core.feeds import hub as hub_module
+
+    path = tmp_path / "data.csv"
+    path.write_text("t,v\n" + "".join(f"{i},{i % 97}\n" for i in range(100_000)),
+                    encoding="utf-8")
+    spec = FileSource.model_validate({"kind": "file", "path": str(path), "window": 100_000})
+    disk = threading.Event()
+    release = threading.Timer(GUARD_S, disk.set)  # guard: the old code waits on the UI thread
+    release.start()
+    writers: list[str] = []
+    writing = threading.Event()
+    real_write = hub_module.write_atomic
+
+    def slow_disk(target, content):
+        writers.append(threading.current_thread().name)
+        writing.set()
+        disk.wait()
+        real_write(target, content)
+
+    monkeypatch.setattr(hub_module, "write_atomic", slow_disk)
+    hub = FeedHub({"data": spec}, now=0, wall=1000, cache_dir=tmp_path / "cache")
+    try:
+        hub.tick(0, 1000)
+        hub.wait_idle(timeout=GUARD_S)  # the fetch (no cache write yet)
+        finished, changed = in_thread(hub.tick, 0.1, 1000.1)  # applies the fetch
+        assert finished and changed == {"data"}
+        assert writing.wait(GUARD_S)
+        assert writers == ["kiosk-cache-data"]  # the write went to its own thread
+        with caplog.at_level(logging.WARNING, logger="kiosk.core.feeds"):
+            finished, _ = in_thread(hub.close, 1001)  # the disk is still stuck
+        assert finished
+        assert "is still being written; not writing it again" in caplog.text
+    finally:
+        disk.set()
+        release.cancel()
+    hub.wait_idle(timeout=GUARD_S)
+    # a file's reading is as new as the file: the real clock, not the hub's fake one
+    again = FeedHub({"data": spec}, now=0, wall=time.time(), cache_dir=tmp_path / "cache")
+    assert len(again.feeds["data"].points) == 100_000  # the slow write did land, whole
+
+
 def test_a_broken_sim_fails_alone_and_is_logged_once(tmp_path, caplog):
     (tmp_path / "header-only.csv").write_text("t,flights\n", encoding="utf-8")
     sources = {

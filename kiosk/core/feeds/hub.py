@@ -32,6 +32,7 @@ log = logging.getLogger(__name__)
 PERSIST_EVERY_S = 10.0
 FILE_TIMEOUT_S = 5.0  # reading a local file or a replay's CSV (a hung network share)
 GRACE_S = 1.0  # past its own deadline, a fetch that has not returned is abandoned
+WRITE_WAIT_S = 0.5  # at close, for an offline-cache write still in progress
 
 
 @dataclass
@@ -51,6 +52,7 @@ class FeedHub:
         self._pending: dict[str, _Fetch] = {}
         self._states: dict[str, FeedState] = {}
         self._persisted: dict[str, float] = {}
+        self._writing: dict[str, Job[None]] = {}  # offline-cache writes in progress
         self._cache = cache_dir
         for feed in self.feeds.values():
             self._restore(feed, wall)
@@ -163,6 +165,12 @@ class FeedHub:
         end = None if timeout is None else time.monotonic() + timeout
         for fetch in list(self._pending.values()):
             fetch.job.wait(None if end is None else max(0.0, end - time.monotonic()))
+        self._wait_writes(None if end is None else max(0.0, end - time.monotonic()))
+
+    def _wait_writes(self, timeout: float | None) -> None:
+        end = None if timeout is None else time.monotonic() + timeout
+        for job in list(self._writing.values()):
+            job.wait(None if end is None else max(0.0, end - time.monotonic()))
 
     def snapshot(self, wall: float) -> dict[str, dict[str, Any]]:
         """Per feed: state, latest value, point count, updated time, error (status file)."""
@@ -172,7 +180,10 @@ class FeedHub:
                 for name, feed in self.feeds.items()}
 
     def close(self, wall: float | None = None) -> None:
-        """Persist every feed; fetches in flight are abandoned, never waited for."""
+        """Persist every feed; fetches in flight are abandoned, never waited for, and
+        cache writes in progress get :data:`WRITE_WAIT_S` in all."""
+        if wall is not None:
+            self._wait_writes(WRITE_WAIT_S)
         for feed in self.feeds.values():
             if wall is not None:
                 self._persist(feed, wall, force=True)
@@ -185,18 +196,29 @@ class FeedHub:
         return self._cache / f"{feed.name}.json"
 
     def _persist(self, feed: Feed, wall: float, force: bool = False) -> None:
+        """Write the feed's offline cache: at most every 10 s, on a thread of its own (a
+        full window is 100,000 points: 2.4 MB of JSON, and a slow disk), one write per
+        feed at a time; ``force`` (at close) writes now, unless a write is still stuck."""
         path = self._cache_file(feed)
         if path is None or not feed.has_data or feed.updated is None:
+            return
+        writing = self._writing.get(feed.name)
+        if writing is not None and not writing.done():
+            if force:  # close waited for it: the disk is stuck, and so would this write be
+                log.warning("feed %s: the offline cache %s is still being written; "
+                            "not writing it again", feed.name, path)
             return
         if not force and wall - self._persisted.get(feed.name, -1e18) < PERSIST_EVERY_S:
             return
         self._persisted[feed.name] = wall
+        args = (feed.name, path, feed.spec.model_dump_json(), feed.updated, list(feed.points))
+        if force:
+            _write_cache(*args)
+            return
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            write_atomic(path, cache.dump(feed.spec.model_dump_json(), feed.updated,
-                                          list(feed.points)))
-        except OSError as exc:
-            log.warning("feed %s: cannot write the offline cache %s: %s", feed.name, path, exc)
+            self._writing[feed.name] = Job(f"kiosk-cache-{feed.name}", _write_cache, *args)
+        except RuntimeError as exc:  # no thread to be had: the next persist tries again
+            log.warning("feed %s: cannot write the offline cache now: %s", feed.name, exc)
 
     def _restore(self, feed: Feed, wall: float) -> None:
         path = self._cache_file(feed)
@@ -211,6 +233,15 @@ class FeedHub:
             feed.restore(*cached)
             log.info("feed %s: restored %d point(s) from the offline cache", feed.name,
                      len(cached[0]))
+
+
+def _write_cache(name: str, path: Path, spec_json: str, updated: float,
+                 points: list[Any]) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(path, cache.dump(spec_json, updated, points))
+    except OSError as exc:
+        log.warning("feed %s: cannot write the offline cache %s: %s", name, path, exc)
 
 
 def _due(feed: Feed, now: float) -> bool:
