@@ -1,7 +1,7 @@
 """Hardening figures for issue #18: memory, exit and UI stalls under hostile feeds.
 
     .venv/bin/python bench/hardening.py [--only rss|exit|stall] [--runs 5] [--seconds 20]
-                                        [--root TREE]
+                                        [--window N] [--root TREE]
 
 Each figure runs the real ``kiosk run --windowed`` in a child process (offscreen Qt):
 
@@ -19,7 +19,9 @@ Each figure runs the real ``kiosk run --windowed`` in a child process (offscreen
   every second. The status file is written by a 1 s timer on the UI thread; this script
   polls its mtime every 2 ms, and the longest gap between two writes, less the timer's
   1 s, is the longest UI stall. The same deck fed by a small CSV gives the baseline
-  (the timer's own jitter). Target: under 250 ms.
+  (the timer's own jitter). Target: under 250 ms. ``--window N`` gives the feed a window
+  of N points (default: the feed's own, 300; at most 100,000): the chart then draws up to
+  N points on every rewrite.
 
 ``--root`` runs another checkout (for example the code before #18) with this script.
 Prints ``name=value`` lines.
@@ -169,8 +171,8 @@ def bench_exit(root: Path, runs: int) -> None:
 
 
 # ---------------------------------------------------------------- stall
-def longest_gap(root: Path, work: Path, rows: int,
-                seconds: float) -> tuple[float, int, dict[str, object]]:
+def longest_gap(root: Path, work: Path, rows: int, seconds: float,
+                window: int | None = None) -> tuple[float, int, dict[str, object]]:
     """(longest gap between status writes in s, writes seen, the feed's last status) with
     a ``rows``-row CSV replaced every second."""
     versions = []
@@ -181,8 +183,10 @@ def longest_gap(root: Path, work: Path, rows: int,
         versions.append(path.read_bytes())
     target = work / "data.csv"
     target.write_bytes(versions[0])
-    deck = chart_deck(work / "deck.yaml", {"kind": "file", "path": str(target),
-                                             "refresh": "1s"})
+    source: dict[str, object] = {"kind": "file", "path": str(target), "refresh": "1s"}
+    if window is not None:
+        source["window"] = window
+    deck = chart_deck(work / "deck.yaml", source)
     stop = threading.Event()
 
     def rewrite() -> None:
@@ -216,11 +220,13 @@ def longest_gap(root: Path, work: Path, rows: int,
     return (max(gaps) if gaps else float("nan")), len(stamps), feed
 
 
-def bench_stall(root: Path, seconds: float) -> None:
+def bench_stall(root: Path, seconds: float, window: int | None = None) -> None:
     results = {}
+    if window is not None:
+        print(f"stall_window={window}")
     for name, rows in (("small_csv", 3), ("million_row_csv", 1_000_000)):
         with tempfile.TemporaryDirectory(prefix="kiosk-stall-") as tmp:
-            gap, writes, feed = longest_gap(root, Path(tmp), rows, seconds)
+            gap, writes, feed = longest_gap(root, Path(tmp), rows, seconds, window)
         results[name] = gap
         print(f"stall_{name}_longest_status_gap_s={gap:.3f} ({writes} writes; feed at the "
               f"end: {feed['state']}, {feed['points']} points, updated {feed['updated']})")
@@ -234,6 +240,8 @@ def main() -> int:
     parser.add_argument("--only", choices=("rss", "exit", "stall"))
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--seconds", type=float, default=20.0)
+    parser.add_argument("--window", type=int, default=None,
+                        help="stall: the feed's window (points drawn), up to 100000")
     parser.add_argument("--root", type=Path, default=ROOT, help="the checkout to run")
     args = parser.parse_args()
     root = args.root.resolve()
@@ -243,7 +251,7 @@ def main() -> int:
     if args.only in (None, "exit"):
         bench_exit(root, args.runs)
     if args.only in (None, "stall"):
-        bench_stall(root, args.seconds)
+        bench_stall(root, args.seconds, args.window)
     return 0
 
 
