@@ -36,3 +36,15 @@ def tune_malloc() -> bool:
     if not ok:
         log.debug("mallopt refused the settings")
     return ok
+
+
+def trim_heap() -> None:
+    """Give freed heap memory back to the system now (glibc's malloc_trim): after a large,
+    one-off load such as OpenCC's dictionaries. Elsewhere than glibc this does nothing."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        libc.malloc_trim(0)
+    except (OSError, AttributeError):
+        log.debug("no malloc_trim here")

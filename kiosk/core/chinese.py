@@ -31,6 +31,7 @@ CACHE_MAX_BYTES = 4_000_000  # a deck's texts converted: far below this (the dem
 CACHE_FILES = 8
 _lock = threading.Lock()  # one conversion at a time: a worker and the UI thread may both ask
 _converters: dict[str, Callable[[str], str]] = {}
+_plain_table: dict[tuple[str, str], str] = {}  # (profile, unit or category) -> Traditional
 _cache_dir: Path | None = None
 
 
@@ -55,19 +56,45 @@ def converter(profile: str) -> Callable[[str], str]:
 
 @functools.lru_cache(maxsize=4096)  # views convert a deck's units and categories per paint
 def convert(text: str, profile: str = "s2t") -> str:
-    """``text`` (Simplified) in Traditional Chinese by ``profile``."""
-    return converter(profile)(text) if text else text
+    """``text`` (Simplified) in Traditional Chinese by ``profile``: from what
+    :func:`derive_traditional` converted for the deck, else with OpenCC."""
+    if not text:
+        return text
+    known = _plain_table.get((profile, text))
+    return known if known is not None else converter(profile)(text)
+
+
+def release() -> None:
+    """Drop the loaded OpenCC dictionaries (about 44 MB with s2hk): once a deck's strings are
+    converted nothing needs them, and a kiosk keeps its memory for weeks (bench/steady.py).
+    The caller gives the freed memory back to the system (kiosk.memory.trim_heap)."""
+    with _lock:
+        _converters.clear()
+    import gc
+
+    gc.collect()
 
 
 def pending(deck: Deck) -> list[str]:
-    """The distinct zh strings of ``deck`` still waiting for their Traditional form."""
+    """The distinct zh strings of ``deck`` still waiting for their Traditional form: its
+    texts without a zh-Hant entry, and its plain strings (units, prefixes, categories)."""
     if "zh-Hant" not in deck.languages:
         return []
     seen: dict[str, None] = {}
     for _path, text in deck.texts():
         if text.needs_conversion() and text.own("zh-Hant") == "":
             seen.setdefault(text.zh)
+    profile = deck.zh_hant_conversion
+    for plain in _plain_strings(deck):
+        if (profile, plain) not in _plain_table:
+            seen.setdefault(plain)
     return list(seen)
+
+
+def _plain_strings(deck: Deck) -> list[str]:
+    from kiosk.core.glyphs import plain_strings
+
+    return [s for _path, s in plain_strings(deck) if s and not s.isascii()]
 
 
 def derive_traditional(deck: Deck) -> float:
@@ -91,6 +118,8 @@ def derive_traditional(deck: Deck) -> float:
         for _path, text in deck.texts():
             if text.needs_conversion():
                 text.set_converted(table.get(text.zh, text.zh))
+        for plain in _plain_strings(deck):
+            _plain_table[(profile, plain)] = table.get(plain, plain)
         spent = time.perf_counter() - start
         log.info("zh-Hant: %d texts converted (%s) %s in %.0f ms", len(sources), profile, how,
                  spent * 1000)

@@ -102,10 +102,11 @@ def shown_texts(deck: Deck, languages: Iterable[str] = ()) -> Iterator[tuple[Pat
             seen.setdefault(text.for_lang(lang))
         for entry in seen:
             yield path, entry
-    yield from _plain(deck, ())
+    yield from plain_strings(deck)
 
 
-def _plain(node: Any, path: PathKey) -> Iterator[tuple[PathKey, str]]:
+def plain_strings(node: Any, path: PathKey = ()) -> Iterator[tuple[PathKey, str]]:
+    """The plain strings under ``node`` that are drawn as they are (not Texts), with paths."""
     from pydantic import BaseModel
 
     from kiosk.core.values import Text
@@ -117,13 +118,13 @@ def _plain(node: Any, path: PathKey) -> Iterator[tuple[PathKey, str]]:
     elif isinstance(node, BaseModel):
         for name, info in type(node).model_fields.items():
             if name not in NOT_SHOWN:
-                yield from _plain(getattr(node, name), (*path, info.alias or name))
+                yield from plain_strings(getattr(node, name), (*path, info.alias or name))
     elif isinstance(node, tuple | list):
         for i, item in enumerate(node):
-            yield from _plain(item, (*path, i))
+            yield from plain_strings(item, (*path, i))
     elif isinstance(node, dict):
         for key, item in node.items():
-            yield from _plain(item, (*path, key))
+            yield from plain_strings(item, (*path, key))
 
 
 def glyph_problems(result: LoadResult) -> list[Problem]:

@@ -15,9 +15,10 @@ from concurrent.futures import ThreadPoolExecutor
 from PySide6.QtCore import QPointF, QRectF, QSize, QSizeF, Qt
 from PySide6.QtGui import QColor, QImage, QPainter, QTransform
 
-from kiosk.core.chinese import derive_traditional
+from kiosk.core import chinese
 from kiosk.core.deck import Deck
 from kiosk.core.feeds import FeedHub
+from kiosk.memory import trim_heap
 from kiosk.qt import fonts, theme
 from kiosk.qt.badges import paint_badges
 from kiosk.qt.slides import make_view
@@ -173,7 +174,7 @@ class Stage:
         shown = (self.lang, self.deck.partner(self.lang))
         fonts.use_language(self.lang if self.lang in ("zh", "zh-Hant") else shown[1])
         if "zh-Hant" in shown:
-            derive_traditional(self.deck)
+            _derive_and_release(self.deck)
 
     def warm_languages(self) -> None:
         """Derive the Traditional texts on the worker, so the first tap on 繁 is instant
@@ -181,7 +182,7 @@ class Stage:
         if "zh-Hant" in self.deck.languages:
             self.context()  # the worker
             assert self._pool is not None
-            self._pool.submit(derive_traditional, self.deck)
+            self._pool.submit(_derive_and_release, self.deck)
 
     # ------------------------------------------------------------------ painting
     def paint(self, p: QPainter, index: int, elapsed: float) -> None:
@@ -280,3 +281,11 @@ class Stage:
         finally:
             p.end()
         return image
+
+
+def _derive_and_release(deck: Deck) -> None:
+    """Convert the deck's Traditional texts, then let OpenCC's dictionaries go: they cost
+    about 44 MB of a show that runs for weeks, and nothing converts again (#14)."""
+    if chinese.derive_traditional(deck):
+        chinese.release()
+        trim_heap()
