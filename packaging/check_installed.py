@@ -90,8 +90,9 @@ def start_xvfb() -> tuple[subprocess.Popen[str], str]:
     return server, f":{number}"
 
 
-def screenshot(display: str) -> np.ndarray:
-    path = Path(tempfile.mkdtemp()) / "screen.png"
+def screenshot(display: str, path: Path | None = None) -> np.ndarray:
+    """The whole X screen as pixels; kept at ``path`` (a PNG) for a person to look at."""
+    path = path or Path(tempfile.mkdtemp()) / "screen.png"
     code = ("from PySide6.QtGui import QGuiApplication as A; a = A([]); "
             f"assert A.primaryScreen().grabWindow(0).save({str(path)!r})")
     subprocess.run([sys.executable, "-c", code], check=True, timeout=60,

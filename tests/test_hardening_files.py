@@ -199,13 +199,7 @@ def test_a_png_too_big_for_qt_is_reported_by_check_in_the_words_the_show_logs(
     done = kiosk_check(deck_path)
     words = "20000 x 20000 pixels is too large to show"
     assert done.returncode == 1 and f"slides[0].image: wide.png: {words}" in done.stdout
-    deck = deck_from(tmp_path, yaml.safe_load(deck_path.read_text(encoding="utf-8")),
-                     allow_assets=True)  # `kiosk run` plays on: the slide is a placeholder
-    with caplog.at_level(logging.WARNING):
-        stage, _, _ = render(deck, size=(960, 540))
-    assert stage.view(0).missing
-    assert any(words in r.getMessage() for r in caplog.records)
-    stage.close()
+    assert_the_show_logs(tmp_path, deck_path, words, caplog)
 
 
 def write_jpeg(path: Path, image: QImage, progressive: bool) -> Path:
@@ -261,13 +255,7 @@ def test_a_progressive_jpeg_too_big_for_qt_is_reported_by_check_in_the_words_the
     assert done.returncode == 1 and f"slides[0].image: grey.jpg: {words}" in done.stdout, (
         done.stdout + done.stderr)
     assert "save it as a baseline (not progressive) JPEG" in done.stdout
-    deck = deck_from(tmp_path, yaml.safe_load(deck_path.read_text(encoding="utf-8")),
-                     allow_assets=True)  # `kiosk run` plays on: the slide is a placeholder
-    with caplog.at_level(logging.WARNING):
-        stage, _, _ = render(deck, size=(960, 540))
-    assert stage.view(0).missing
-    assert any(words in r.getMessage() for r in caplog.records)
-    stage.close()
+    assert_the_show_logs(tmp_path, deck_path, words, caplog)
 
 
 def test_the_jpeg_frame_is_found_behind_large_metadata_and_not_beyond_the_head() -> None:
@@ -330,3 +318,14 @@ def test_a_deck_replaced_by_a_fifo_keeps_the_show_and_hot_reload(qtbot, app,
     show.wait_reload(timeout=GUARD_S)
     assert [s.title.get() for s in show.deck.slides] == ["一", "二"]  # hot reload still works
     show.stop()
+
+
+def assert_the_show_logs(tmp_path: Path, deck_path: Path, words: str, caplog) -> None:
+    """`kiosk run` plays on: the slide is a placeholder, and the log says what check said."""
+    deck = deck_from(tmp_path, yaml.safe_load(deck_path.read_text(encoding="utf-8")),
+                     allow_assets=True)
+    with caplog.at_level(logging.WARNING):
+        stage, _, _ = render(deck, size=(960, 540))
+    assert stage.view(0).missing
+    assert any(words in r.getMessage() for r in caplog.records)
+    stage.close()

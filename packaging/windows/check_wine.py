@@ -30,7 +30,7 @@ import numpy as np
 import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from check_installed import fail, pixels, start_xvfb
+from check_installed import fail, pixels, screenshot, start_xvfb
 from windows import winbuild
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -178,15 +178,6 @@ def frozen(work: Path, version: str, renders: Renders) -> None:
     renders.compare(out, "frozen kiosk.exe export")
 
 
-def grab(display: str, path: Path) -> np.ndarray:
-    """The whole X screen, as a PNG kept for a person to look at, and as pixels."""
-    code = ("from PySide6.QtGui import QGuiApplication as A; a = A([]); "
-            f"assert A.primaryScreen().grabWindow(0).save({str(path)!r})")
-    subprocess.run([sys.executable, "-c", code], check=True, timeout=60,
-                   env={**os.environ, "DISPLAY": display, "QT_QPA_PLATFORM": "xcb"})
-    return pixels(path)
-
-
 def show(work: Path) -> None:
     """kioskw.exe on Wine's X11 driver: first slide full screen, clean exit, one data folder."""
     local = unix(must(wine("cmd", "/c", "echo", "%LOCALAPPDATA%"), "echo").strip())
@@ -209,7 +200,7 @@ def show(work: Path) -> None:
             time.sleep(0.5)
         painted = time.monotonic() - started
         time.sleep(2)  # the first slide's entrance animation
-        seen = grab(display, work / "screen.png")
+        seen = screenshot(display, work / "screen.png")
         output = run.communicate(timeout=120)[0]
         text = log.read_text("utf-8", "replace")
         if run.returncode != 0 or "Traceback" in text or "show ended" not in text:
