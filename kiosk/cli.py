@@ -147,7 +147,8 @@ def _size(text: str) -> tuple[int, int]:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="kiosk", description=__doc__)
     parser.add_argument("--version", action="version", version=f"kiosk {__version__}")
-    sub = parser.add_subparsers(dest="command", required=True)
+    sub = parser.add_subparsers(dest="command", required=True,  # convert-zh-hant is hidden
+                                metavar="{check,schema,run,supervise,autostart,export}")
 
     check = sub.add_parser("check", help="validate decks; exit 1 on any problem")
     check.add_argument("decks", nargs="+", metavar="DECK")
@@ -198,6 +199,10 @@ def build_parser() -> argparse.ArgumentParser:
                            help="with enable: options for kiosk run (deck, --screen, …)")
     autostart.set_defaults(func=cmd_autostart, command_parser=autostart)
 
+    helper = sub.add_parser("convert-zh-hant", help=argparse.SUPPRESS)  # kiosk run's helper
+    helper.add_argument("profile")
+    helper.set_defaults(func=cmd_convert_zh_hant)
+
     export = sub.add_parser("export", help="render every slide to PNG, plus a contact sheet")
     export.add_argument("deck", metavar="DECK")
     export.add_argument("outdir", metavar="OUTDIR")
@@ -228,6 +233,13 @@ def _tolerant_output() -> None:
     for stream in (sys.stdout, sys.stderr):
         if isinstance(stream, io.TextIOWrapper):  # not None (pythonw) or a test's stand-in
             stream.reconfigure(errors="kiosk-escape")
+
+
+def cmd_convert_zh_hant(args: argparse.Namespace) -> int:
+    """Hidden: the process in which ``kiosk run`` has OpenCC convert a deck's texts (#14)."""
+    from kiosk.core import chinese
+
+    return chinese.child_main(args.profile, sys.stdin.buffer, sys.stdout.buffer)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

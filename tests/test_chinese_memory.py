@@ -4,6 +4,10 @@ and a show that runs for weeks does not carry them (#14, bench/steady.py)."""
 
 from __future__ import annotations
 
+import logging
+import subprocess
+import sys
+
 import pytest
 
 from kiosk.core import chinese, load_deck
@@ -36,3 +40,38 @@ def test_after_conversion_opencc_is_released_and_units_come_from_the_table(monke
 def test_a_string_the_deck_never_had_still_converts():
     pytest.importorskip("opencc")
     assert chinese.convert("低空经济新词", "s2t") == "低空經濟新詞"
+
+
+def test_kiosk_run_converts_in_a_helper_process_and_never_loads_opencc(tmp_path):
+    """A real helper process (the hidden `kiosk convert-zh-hant`): the show's own process gets
+    the converted texts and units without importing OpenCC at all."""
+    code = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from kiosk.core import chinese, load_deck\n"
+        "from kiosk.resources import kiosk_command\n"
+        f"deck = load_deck(Path({str(DEMO_DECK)!r})).deck\n"
+        f"chinese.set_cache_dir(Path({str(tmp_path)!r}))\n"
+        "chinese.set_child_command(kiosk_command('convert-zh-hant'))\n"
+        "chinese.derive_traditional(deck)\n"
+        "assert 'opencc' not in sys.modules, 'OpenCC was loaded in the show'\n"
+        "print(chinese.convert('亿元', deck.zh_hant_conversion))\n"
+        "print(deck.slides[0].title.for_lang('zh-Hant'))\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    unit, title = done.stdout.split("\n")[:2]
+    assert unit == "億元" and title and title != load_deck(DEMO_DECK).deck.slides[0].title.zh
+
+
+def test_a_helper_that_fails_falls_back_to_converting_here(caplog):
+    result = load_deck(DEMO_DECK)
+    chinese.set_cache_dir(None)
+    chinese.set_child_command([sys.executable, "-c", "import sys; sys.exit(3)"])
+    try:
+        with caplog.at_level(logging.WARNING):
+            chinese.derive_traditional(result.deck)
+    finally:
+        chinese.set_child_command(None)
+    assert "the conversion helper failed (exit 3); converting here" in caplog.text
+    assert chinese.convert("亿元", result.deck.zh_hant_conversion) == "億元"

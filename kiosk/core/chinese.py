@@ -14,6 +14,7 @@ import functools
 import hashlib
 import json
 import logging
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -33,12 +34,82 @@ _lock = threading.Lock()  # one conversion at a time: a worker and the UI thread
 _converters: dict[str, Callable[[str], str]] = {}
 _plain_table: dict[tuple[str, str], str] = {}  # (profile, unit or category) -> Traditional
 _cache_dir: Path | None = None
+_child: list[str] | None = None  # argv of a helper process that converts (set_child_command)
+CHILD_TIMEOUT_S = 60.0
 
 
 def set_cache_dir(folder: Path | None) -> None:
     """Where converted decks are kept between starts (``kiosk run`` sets it; None: nowhere)."""
     global _cache_dir
     _cache_dir = folder
+
+
+def set_child_command(argv: list[str] | None) -> None:
+    """Convert in a helper process started with ``argv + [profile]`` (``kiosk run`` sets it):
+    OpenCC's dictionaries (about 44 MB with s2hk) then never enter the show's own heap, where
+    freeing them leaves it fragmented for the rest of a weeks-long run (#14)."""
+    global _child
+    _child = argv
+
+
+def convert_table(profile: str, sources: list[str]) -> dict[str, str]:
+    """``{zh: Traditional}`` for ``sources``: in the helper process when there is one (and it
+    answers well), else in this process."""
+    if _child is not None:
+        table = _convert_in_child(_child, profile, sources)
+        if table is not None:
+            return table
+    convert_one = converter(profile)
+    return {zh: convert_one(zh) for zh in sources}
+
+
+def _convert_in_child(argv: list[str], profile: str, sources: list[str]) -> dict[str, str] | None:
+    import subprocess
+
+    flags = getattr(subprocess, "CREATE_NO_WINDOW", 0) if sys.platform == "win32" else 0
+    try:
+        done = subprocess.run([*argv, profile], input=json.dumps(sources).encode("utf-8"),
+                              capture_output=True, timeout=CHILD_TIMEOUT_S, creationflags=flags)
+    except (OSError, subprocess.SubprocessError) as exc:
+        log.warning("zh-Hant: the conversion helper did not run (%s); converting here", exc)
+        return None
+    table = _valid_table(done.stdout, sources) if done.returncode == 0 else None
+    if table is None:
+        tail = done.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or [""]
+        log.warning("zh-Hant: the conversion helper failed (exit %d%s); converting here",
+                    done.returncode, f": {tail[0][:200]}" if tail[0] else "")
+    return table
+
+
+def _valid_table(raw: bytes, sources: list[str]) -> dict[str, str] | None:
+    """A conversion table read from outside this process, only if it has exactly the shape
+    converting ``sources`` gives: each source once, a string of plausible length for each."""
+    if len(raw) > CACHE_MAX_BYTES:
+        return None
+    try:
+        table: Any = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        return None
+    if (not isinstance(table, dict) or set(table) != set(sources)
+            or not all(isinstance(v, str) and len(v) <= 4 * len(k) + 16
+                       for k, v in table.items())):
+        return None
+    return {str(k): str(v) for k, v in table.items()}
+
+
+def child_main(profile: str, stdin: Any, stdout: Any) -> int:
+    """The helper process: a JSON list of Simplified strings in, ``{zh: Traditional}`` out."""
+    try:
+        sources = json.loads(stdin.read(CACHE_MAX_BYTES + 1).decode("utf-8"))
+        if not isinstance(sources, list) or not all(isinstance(s, str) for s in sources):
+            raise ValueError("expected a JSON list of strings")
+        convert_one = converter(profile)
+    except ValueError as exc:
+        print(f"kiosk: {exc}", file=sys.stderr)
+        return 2
+    stdout.write(json.dumps({zh: convert_one(zh) for zh in sources},
+                            ensure_ascii=False).encode("utf-8"))
+    return 0
 
 
 def converter(profile: str) -> Callable[[str], str]:
@@ -111,8 +182,7 @@ def derive_traditional(deck: Deck) -> float:
         table = _read_cache(profile, sources)
         how = "from the cache"
         if table is None:
-            convert_one = converter(profile)
-            table = {zh: convert_one(zh) for zh in sources}
+            table = convert_table(profile, sources)
             _write_cache(profile, sources, table)
             how = "with OpenCC"
         for _path, text in deck.texts():

@@ -99,6 +99,7 @@ def _run(args: argparse.Namespace, app: QApplication, screen: QScreen, number: i
     from kiosk.core.files import cache_root
 
     chinese.set_cache_dir(cache_root(cache) / "zh-Hant")  # a zh-Hant start reads it back
+    chinese.set_child_command(_converter_command())
     from kiosk.qt.controller import Show
     from kiosk.qt.power import ScreenAwake
 
@@ -198,3 +199,17 @@ def _screen_lock(screen: int) -> QLockFile:
     lock = QLockFile(str(folder / f"kiosk-screen-{screen}.lock"))
     lock.setStaleLockTime(0)  # a crashed show's lock (dead pid) does not block a restart
     return lock
+
+
+def _converter_command() -> list[str]:
+    """The helper that converts zh-Hant texts out of the show's own memory (#14): this
+    kiosk's console program (on Windows kiosk.exe, not kioskw.exe: its output is read)."""
+    import sys
+
+    from kiosk.resources import kiosk_command
+
+    if getattr(sys, "frozen", False):
+        console = Path(sys.executable).with_name("kiosk.exe")
+        exe = str(console) if sys.platform == "win32" and console.exists() else sys.executable
+        return [exe, "convert-zh-hant"]
+    return kiosk_command("convert-zh-hant")
