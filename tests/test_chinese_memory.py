@@ -75,3 +75,14 @@ def test_a_helper_that_fails_falls_back_to_converting_here(caplog):
         chinese.set_child_command(None)
     assert "the conversion helper failed (exit 3); converting here" in caplog.text
     assert chinese.convert("亿元", result.deck.zh_hant_conversion) == "億元"
+
+
+def test_a_reloaded_deck_keeps_its_units_in_traditional():
+    """A reload converts only what is new; the units known from before keep their forms."""
+    chinese.set_cache_dir(None)
+    first = load_deck(DEMO_DECK).deck
+    chinese.derive_traditional(first)
+    again = load_deck(DEMO_DECK).deck  # as a hot reload builds it
+    chinese.derive_traditional(again)
+    chinese.convert.cache_clear()
+    assert chinese.convert("亿元", again.zh_hant_conversion) == "億元"

@@ -189,7 +189,8 @@ def derive_traditional(deck: Deck) -> float:
             if text.needs_conversion():
                 text.set_converted(table.get(text.zh, text.zh))
         for plain in _plain_strings(deck):
-            _plain_table[(profile, plain)] = table.get(plain, plain)
+            if plain in table:  # the others were known already: keep what they were given
+                _plain_table[(profile, plain)] = table[plain]
         spent = time.perf_counter() - start
         log.info("zh-Hant: %d texts converted (%s) %s in %.0f ms", len(sources), profile, how,
                  spent * 1000)
