@@ -535,14 +535,23 @@ SOURCE_KINDS: tuple[str, ...] = ("http", "file", "sim")
 
 
 def _texts(node: Any, path: tuple[str | int, ...]) -> Iterator[tuple[tuple[str | int, ...], Text]]:
-    if isinstance(node, Text):
+    return ((where, leaf) for where, leaf in walk_leaves(node, path) if isinstance(leaf, Text))
+
+
+def walk_leaves(node: Any, path: tuple[str | int, ...] = (),
+                skip: frozenset[str] = frozenset()) -> Iterator[tuple[tuple[str | int, ...],
+                                                                       Text | str]]:
+    """Every Text and plain string under ``node`` with its path as the YAML names it, not
+    entering model fields named in ``skip`` (the texts' and the glyph check's one walk)."""
+    if isinstance(node, Text | str):
         yield path, node
     elif isinstance(node, BaseModel):
         for name, field in type(node).model_fields.items():
-            yield from _texts(getattr(node, name), (*path, field.alias or name))
+            if name not in skip:
+                yield from walk_leaves(getattr(node, name), (*path, field.alias or name), skip)
     elif isinstance(node, tuple | list):
         for i, item in enumerate(node):
-            yield from _texts(item, (*path, i))
+            yield from walk_leaves(item, (*path, i), skip)
     elif isinstance(node, dict):
         for key, item in node.items():
-            yield from _texts(item, (*path, key))
+            yield from walk_leaves(item, (*path, key), skip)

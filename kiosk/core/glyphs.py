@@ -107,24 +107,11 @@ def shown_texts(deck: Deck, languages: Iterable[str] = ()) -> Iterator[tuple[Pat
 
 def plain_strings(node: Any, path: PathKey = ()) -> Iterator[tuple[PathKey, str]]:
     """The plain strings under ``node`` that are drawn as they are (not Texts), with paths."""
-    from pydantic import BaseModel
+    from kiosk.core.deck import walk_leaves
 
-    from kiosk.core.values import Text
-
-    if isinstance(node, Text):
-        return
-    if isinstance(node, str):
-        yield path, node
-    elif isinstance(node, BaseModel):
-        for name, info in type(node).model_fields.items():
-            if name not in NOT_SHOWN:
-                yield from plain_strings(getattr(node, name), (*path, info.alias or name))
-    elif isinstance(node, tuple | list):
-        for i, item in enumerate(node):
-            yield from plain_strings(item, (*path, i))
-    elif isinstance(node, dict):
-        for key, item in node.items():
-            yield from plain_strings(item, (*path, key))
+    for where, leaf in walk_leaves(node, path, NOT_SHOWN):
+        if isinstance(leaf, str):
+            yield where, leaf
 
 
 def glyph_problems(result: LoadResult) -> list[Problem]:
