@@ -32,7 +32,7 @@ CACHE_MAX_BYTES = 4_000_000  # a deck's texts converted: far below this (the dem
 CACHE_FILES = 8
 _lock = threading.Lock()  # one conversion at a time: a worker and the UI thread may both ask
 _converters: dict[str, Callable[[str], str]] = {}
-_plain_table: dict[tuple[str, str], str] = {}  # (profile, unit or category) -> Traditional
+_plain_table: dict[tuple[str, str], str] = {}  # (profile, zh string) -> Traditional
 _cache_dir: Path | None = None
 _child: list[str] | None = None  # argv of a helper process that converts (set_child_command)
 CHILD_TIMEOUT_S = 60.0
@@ -82,14 +82,19 @@ def _convert_in_child(argv: list[str], profile: str, sources: list[str]) -> dict
 
 
 def _valid_table(raw: bytes, sources: list[str]) -> dict[str, str] | None:
-    """A conversion table read from outside this process, only if it has exactly the shape
-    converting ``sources`` gives: each source once, a string of plausible length for each."""
+    """The helper's answer, only if it is JSON of the shape :func:`_checked` accepts."""
     if len(raw) > CACHE_MAX_BYTES:
         return None
     try:
-        table: Any = json.loads(raw.decode("utf-8"))
+        return _checked(json.loads(raw.decode("utf-8")), sources)
     except (UnicodeDecodeError, ValueError):
         return None
+
+
+def _checked(table: Any, sources: list[str]) -> dict[str, str] | None:
+    """A conversion table from outside this process (the cache, the helper), only if it has
+    exactly the shape converting ``sources`` gives: each source once, a string of plausible
+    length for each."""
     if (not isinstance(table, dict) or set(table) != set(sources)
             or not all(isinstance(v, str) and len(v) <= 4 * len(k) + 16
                        for k, v in table.items())):
@@ -188,9 +193,8 @@ def derive_traditional(deck: Deck) -> float:
         for _path, text in deck.texts():
             if text.needs_conversion():
                 text.set_converted(table.get(text.zh, text.zh))
-        for plain in _plain_strings(deck):
-            if plain in table:  # the others were known already: keep what they were given
-                _plain_table[(profile, plain)] = table[plain]
+        for zh, hant in table.items():  # units and categories convert from it from now on
+            _plain_table[(profile, zh)] = hant
         spent = time.perf_counter() - start
         log.info("zh-Hant: %d texts converted (%s) %s in %.0f ms", len(sources), profile, how,
                  spent * 1000)
@@ -229,14 +233,11 @@ def _read_cache(profile: str, sources: list[str]) -> dict[str, str] | None:
     except (UnreadableFileError, OSError, UnicodeDecodeError, ValueError) as exc:
         log.warning("ignoring the zh-Hant cache %s: %s", file, exc)
         return None
-    table = data.get("texts") if isinstance(data, dict) else None
-    if (not isinstance(data, dict) or data.get("profile") != profile
-            or not isinstance(table, dict) or set(table) != set(sources)
-            or not all(isinstance(v, str) and len(v) <= 4 * len(k) + 16
-                       for k, v in table.items())):
+    table = (_checked(data.get("texts"), sources)
+             if isinstance(data, dict) and data.get("profile") == profile else None)
+    if table is None:
         log.warning("ignoring the zh-Hant cache %s: not what this deck converts to", file)
-        return None
-    return {str(k): str(v) for k, v in table.items()}
+    return table
 
 
 def _write_cache(profile: str, sources: list[str], table: dict[str, str]) -> None:
