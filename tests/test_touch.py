@@ -157,6 +157,12 @@ def test_auto_play_resumes_after_idle(qtbot, app, deck, touch):
     window, _ = make(qtbot, deck)
     tap(window, touch, 480, 200)
     assert window.player.paused
+    assert_resumes_after_idle(window)
+    window.stop()
+
+
+def assert_resumes_after_idle(window) -> None:
+    """Paused on slide 1 until idle_resume (30 s) passes, then auto-play goes on."""
     window.clock.advance(29.9)
     window.poll()
     assert window.player.paused and window.index == 0
@@ -166,7 +172,6 @@ def test_auto_play_resumes_after_idle(qtbot, app, deck, touch):
     window.clock.advance(10)
     window.poll()
     assert window.index == 1
-    window.stop()
 
 
 def test_lockdown_esc_close_and_pin(qtbot, app, deck, touch, caplog):
