@@ -369,3 +369,15 @@ def test_a_long_four_phrase_title_stays_clear_of_the_source_line(app, lang):
     stage.close()
     source_top = 1080 - 96 * 0.72
     assert not mask[int(source_top) - 70:int(source_top) - 2].any()
+
+
+@pytest.mark.parametrize(("lang", "line"), [("zh", "图:示意图 · Illustration"),
+                                             ("zh-Hant", "圖:示意圖 · Illustration")])
+def test_a_photo_credit_is_labelled_in_the_screens_chinese(app, tmp_path, lang, line):
+    """Seen under Xvfb: a zh-Hant screen read "图:示意圖", the label left in Simplified."""
+    deck = _deck_from(tmp_path, {**FOUR, "slides": [
+        {"type": "photo", "image": "missing.png",
+         "credit": {"zh": "示意图", "en": "Illustration"}}]}, allow_assets=True)
+    stage = Stage(deck, QSize(960, 540), lang=lang, animations=False)
+    assert stage.view(0).credit_line() == line
+    stage.close()

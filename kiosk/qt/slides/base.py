@@ -61,11 +61,15 @@ class ViewContext:
         line = text.own(self.deck.partner(self.lang))
         return line if line and line != self.primary(text) else ""
 
+    @property
+    def script(self) -> str:
+        """The Chinese this screen writes: "zh-Hant" or "zh" (the deck's own under English)."""
+        return self.lang if self.lang in ("zh", "zh-Hant") else self.deck.home_chinese
+
     def plain(self, text: str) -> str:
         """A plain string of the deck (a unit, a prefix, a chart category) as this screen's
         Chinese writes it: converted to Traditional when that is zh-Hant (#14)."""
-        script = self.lang if self.lang in ("zh", "zh-Hant") else self.deck.home_chinese
-        if not text or script != "zh-Hant" or text.isascii():
+        if not text or self.script != "zh-Hant" or text.isascii():
             return text
         return convert(text, self.deck.zh_hant_conversion)
 

@@ -289,10 +289,16 @@ class PhotoView(SlideView):
         draw_text(p, QRectF(0, box.bottom() + 24, w, 50), "图片暂不可用 · Image unavailable",
                   34, theme.MUTED, align=CENTER, max_lines=1)
 
+    def credit_line(self) -> str:
+        """"图:示意图 · Illustration", its label in the screen's Chinese (圖 in zh-Hant)."""
+        label = "圖" if self.ctx.script == "zh-Hant" else "图"
+        line = f"{label}:{self.ctx.primary(self.slide.credit)}"
+        secondary = self.ctx.secondary(self.slide.credit)
+        return f"{line} · {secondary}" if secondary else line
+
     def _paint_band(self, p: QPainter, w: float, h: float) -> None:
         caption = self.ctx.primary(self.slide.caption)
         sub = self.ctx.secondary(self.slide.caption)
-        credit_text = self.ctx.primary(self.slide.credit)
         top = h * (1 - BAND)
         band = QLinearGradient(0, top - h * 0.08, 0, h)
         band.setColorAt(0, QColor(3, 8, 16, 0))
@@ -310,10 +316,6 @@ class PhotoView(SlideView):
             y = used.bottom() + 6
         if sub:
             draw_text(p, QRectF(m + 28, y, text_w - 28, 44), sub, 30, theme.MUTED, max_lines=1)
-        credit = f"图:{credit_text}"
-        secondary_credit = self.ctx.secondary(self.slide.credit)
-        if secondary_credit:
-            credit += f" · {secondary_credit}"
-        draw_text(p, QRectF(w - m - credit_w, top + 20, credit_w, 40), credit, 24, theme.MUTED,
-                  align=RIGHT, max_lines=1, min_px=14)
+        draw_text(p, QRectF(w - m - credit_w, top + 20, credit_w, 40), self.credit_line(),
+                  24, theme.MUTED, align=RIGHT, max_lines=1, min_px=14)
         self.paint_source(p, w, h)
