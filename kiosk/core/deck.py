@@ -179,12 +179,29 @@ class FigureItem(_Model):
     """One headline number: value, unit, change and label."""
 
     value: float | SourceRef
-    unit: str = ""
+    unit: LocalText | None = Field(
+        None, description='after the number: "%", 亿元, 家 or {zh: 架, en: aircraft}; English '
+                          "money and area units are worked out (92.64亿元 -> RMB 9.26 bn)")
     label: LocalText
     change: str | None = Field(None, description='"+27.95%" or "-3.1%": ▲ or ▼ with a colour')
     note: LocalText | None = Field(None, description="small line under the label")
-    prefix: str = Field("", description='shown before the number, e.g. "≥" or "不少于"')
+    prefix: LocalText | None = Field(
+        None, description='shown before the number: "≥", {zh: 最高, en: up to}')
     decimals: int | None = Field(None, ge=0, le=6, description="default: as written in the YAML")
+    kind: Literal["result", "target"] = Field(
+        "result", description="result: achieved, as reported; target: a plan, goal or promise "
+                              "(drawn outlined, tagged 目标 · Target)")
+
+    @field_validator("unit", "prefix", mode="before")
+    @classmethod
+    def _empty_is_none(cls, value: Any) -> Any:
+        return None if value == "" else value
+
+    @property
+    def unit_zh(self) -> str:
+        """The unit as the deck's Chinese writes it ("" without one): the key of the unit
+        table (亿元, 万平方米) and of the number's magnitude."""
+        return (self.unit.zh or self.unit.for_lang("zh")) if self.unit else ""
 
     @field_validator("value", mode="before")
     @classmethod
@@ -224,12 +241,22 @@ class FiguresSlide(_SlideBase):
     items: tuple[FigureItem, ...] = Field(min_length=1, max_length=6)
 
 
-def _drawable_x(value: float | str) -> float | str:
+def _drawable_x(value: float | str | Text) -> float | str | Text:
     return drawable(value) if isinstance(value, float) else value
 
 
-# x: a number or a category name; both drawn numbers must be drawable (#18 F)
-Point = tuple[Annotated[float | str, AfterValidator(_drawable_x)], Drawable]
+def category_key(x: float | str | Text) -> float | str:
+    """What identifies a chart category: its number, or its name as first written (zh, or
+    the first language given), the same for every language on screen."""
+    if isinstance(x, Text):
+        entries = x.entries()
+        return entries.get("zh") or next(iter(entries.values()), "")
+    return x
+
+
+# x: a number or a category name (a string or {zh, en}); both drawn numbers must be drawable
+# (#18 F)
+Point = tuple[Annotated[float | str | LocalText, AfterValidator(_drawable_x)], Drawable]
 
 
 class Series(_Model):
@@ -260,13 +287,39 @@ class ChartSlide(_SlideBase):
     type: Literal["chart"]
     chart: Literal["line", "bar"] = "line"
     series: tuple[Series, ...] = Field(min_length=1, max_length=8)
-    unit: str = Field("", description="unit of the values, shown on the axis and last point")
+    unit: LocalText | None = Field(
+        None, description="unit of the values, shown on the value labels and in the subtitle")
+    subtitle: LocalText | None = Field(
+        None, description="line under the title: what is measured, in which unit and period "
+                          "(the title states the takeaway)")
+    highlight: LocalText | None = Field(
+        None, description="bar charts: the category drawn in the series colour, the rest muted")
+    orientation: Literal["auto", "vertical", "horizontal"] = Field(
+        "auto", description="bar charts: horizontal bars suit long category names; auto picks "
+                            "horizontal in portrait and when the names are long")
     x_label: LocalText | None = None
     y_label: LocalText | None = None
     y_min: Drawable | None = None
     y_max: Drawable | None = None
     decimals: int | None = Field(None, ge=0, le=6,
                                  description="decimals of the value labels (default: up to 2)")
+
+    @field_validator("unit", mode="before")
+    @classmethod
+    def _empty_unit(cls, value: Any) -> Any:
+        return None if value == "" else value
+
+    @model_validator(mode="after")
+    def _highlight_is_a_category(self) -> ChartSlide:
+        if self.highlight is None:
+            return self
+        keys = [category_key(x) for s in self.series for x, _ in (s.data or ())]
+        wanted = category_key(self.highlight)
+        if wanted not in keys:
+            names = ", ".join(str(k) for k in dict.fromkeys(keys)) or "none (no inline data)"
+            raise ValueError(f"highlight: {wanted!r} is not a category of this chart; "
+                             f"allowed: {names}")
+        return self
 
     @model_validator(mode="after")
     def _y_range(self) -> ChartSlide:
@@ -285,6 +338,10 @@ class PhotoSlide(_SlideBase):
     credit: LocalText = Field(description="photographer or 示意图 (illustration); required")
     fit: Literal["cover", "contain"] = "cover"
     ken_burns: bool = Field(True, description="slow drift across the photo (shown 10% larger)")
+    focus: tuple[Annotated[float, Field(ge=0, le=1)], Annotated[float, Field(ge=0, le=1)]] = (
+        Field((0.5, 0.5), description="the subject's point, as fractions of the image's width "
+                                      "and height from its top left: [0.5, 0.4]; a cover crop "
+                                      "and the drift keep it in frame"))
 
 
 Slide = Annotated[TitleSlide | FiguresSlide | ChartSlide | PhotoSlide, Field(discriminator="type")]
@@ -370,8 +427,9 @@ class Deck(_Model):
     exit_pin: str | None = Field(None, description="digits asked for before the show exits")
     exit_chord: str = Field("Ctrl+Shift+Q", description="key chord that asks to exit")
     change_colors: Literal["cn", "intl"] = Field(
-        "cn", description="cn: rises red, falls green (Chinese convention); intl: the reverse"
-    )
+        "cn", description="cn: rises red, falls green (the Chinese convention); intl: rises "
+                          "green, falls red. Default: cn when the deck's first language is "
+                          "Chinese, intl otherwise")
     sources: dict[str, Source] = Field(default_factory=dict)
     slides: tuple[Slide, ...] = Field(min_length=1)
 
@@ -392,7 +450,11 @@ class Deck(_Model):
         if (isinstance(data, dict) and "language" not in data
                 and isinstance(data.get("languages"), list | tuple) and data["languages"]
                 and data["languages"][0] in LANGUAGES):
-            return {**data, "language": data["languages"][0]}
+            data = {**data, "language": data["languages"][0]}
+        if isinstance(data, dict) and "change_colors" not in data:
+            # red for rising reads as "up" to Chinese visitors and "down" to most others (#13)
+            main = data.get("language", "zh")
+            data = {**data, "change_colors": "cn" if main in ("zh", "zh-Hant") else "intl"}
         return data
 
     @field_validator("languages")

@@ -17,7 +17,8 @@ import pyqtgraph as pg
 from PySide6.QtCore import QCoreApplication, QEvent, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QImage, QPainter, QResizeEvent
 
-from kiosk.core.deck import DRAWABLE_LIMIT, ChartSlide, Series
+from kiosk.core.deck import DRAWABLE_LIMIT, ChartSlide, Series, category_key
+from kiosk.core.values import Text
 from kiosk.qt import theme
 from kiosk.qt.fonts import font
 from kiosk.qt.slides.base import SlideView, ViewContext
@@ -26,7 +27,7 @@ log = logging.getLogger(__name__)
 pg.setConfigOptions(antialias=True, background=None, foreground=theme.MUTED.name())
 
 
-def _inline(series: Series) -> tuple[list[float | str], list[float]]:
+def _inline(series: Series) -> tuple[list[Any], list[float]]:
     data = series.data or ()
     return [x for x, _ in data], [y for _, y in data]
 
@@ -96,13 +97,14 @@ class ChartView(SlideView):
         self._labels: list[Any] = []
         self._image: QImage | None = None
         self._categories: list[str] = []
+        self._category_texts: dict[str, Text] = {}
         self.renders = 0  # how often the plot was re-rendered (tests, benchmarks)
         self.last_rect = QRectF()  # where the plot was drawn, in design px
         self.live = any(series.source for series in slide.series)
         self._versions: tuple[int, ...] = ()
 
     # ------------------------------------------------------------------ data
-    def _points(self, series: Series) -> tuple[list[float | str], list[float]]:
+    def _points(self, series: Series) -> tuple[list[Any], list[float]]:
         """Inline data, or the bounded series of the feed it is bound to."""
         if not series.source:
             return _inline(series)
@@ -266,27 +268,38 @@ class ChartView(SlideView):
             # a line's label goes on the side of its last point that the line leaves free
             anchor = None if bars else LINE_ABOVE if _line_lies_below(ys) else LINE_BELOW
             _set_label(self._label(i, k if bars else 0),
-                       f"{_fmt(ys[k], self.slide.decimals)}{self.ctx.plain(self.slide.unit or '')}",
+                       f"{_fmt(ys[k], self.slide.decimals)}{self.ctx.primary(self.slide.unit)}",
                        (float(x[k]) + offset, float(ys[k])), anchor)
         for label in self._labels[i][len(shown):]:  # bars that are gone
             _set_label(label, "", None)
 
-    def _category_names(self, xs_all: list[list[float | str]]) -> list[str]:
+    def _category_names(self, xs_all: list[list[Any]]) -> list[str]:
         names: list[str] = []
+        self._category_texts = {}
         inline = [xs for xs, series in zip(xs_all, self.slide.series, strict=True)
                   if not series.source]  # a feed's x are numbers: no need to scan 300 of them
-        if self.slide.chart == "bar" or any(isinstance(x, str) for xs in inline for x in xs):
+        if self.slide.chart == "bar" or any(not isinstance(x, float | int)
+                                            for xs in inline for x in xs):
             for xs in xs_all:
                 for x in xs:
-                    text = x if isinstance(x, str) else _fmt(float(x))
+                    key = category_key(x)
+                    text = key if isinstance(key, str) else _fmt(float(key))
                     if text not in names:
                         names.append(text)
+                        if isinstance(x, Text):
+                            self._category_texts[text] = x
         return names
 
-    def _x_positions(self, xs: list[float | str]) -> Any:
+    def _category_label(self, name: str) -> str:
+        """A category's name in the language on screen ({zh, en} names), or as written."""
+        text = self._category_texts.get(name)
+        return self.ctx.primary(text) if text is not None else self.ctx.plain(name)
+
+    def _x_positions(self, xs: list[Any]) -> Any:
         if self._categories:
-            return np.asarray([self._categories.index(x if isinstance(x, str) else _fmt(x))
-                               for x in xs], float)
+            keys = [category_key(x) for x in xs]
+            return np.asarray([self._categories.index(k if isinstance(k, str) else _fmt(k))
+                               for k in keys], float)
         return np.asarray(xs, float)
 
     def _wrapped(self, names: list[str]) -> list[str]:
@@ -302,7 +315,7 @@ class ChartView(SlideView):
         top = max(ys) if ys else 1.0
         low = min([0.0, *ys]) if self.slide.chart == "bar" else (min(ys) if ys else 0.0)
         if self._categories:
-            names = self._wrapped([self.ctx.plain(name) for name in self._categories])
+            names = self._wrapped([self._category_label(name) for name in self._categories])
             lines = max(n.count("\n") + 1 for n in names)
             bottom.setHeight(int((lines * 26 * 1.35 + 40) * self.ctx.scale))
             bottom.setTicks([list(enumerate(names))])

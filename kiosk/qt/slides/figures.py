@@ -169,7 +169,7 @@ class FiguresView(SlideView):
         return "8" + text.translate(str.maketrans("0123456789", "8888888888"))
 
     def _number_text(self, item: FigureItem, value: float) -> str:
-        return format_number(value, item.decimals or 0, magnitude(value, item.unit))
+        return format_number(value, item.decimals or 0, magnitude(value, item.unit_zh))
 
     def _paint_item(self, p: QPainter, item: FigureItem, cell: QRectF, count: int,
                     delay: float) -> None:
@@ -217,8 +217,8 @@ class FiguresView(SlideView):
         unit_px = max(28, px * 0.34)
         number = QFontMetricsF(font(px, True)).horizontalAdvance(text)
         extra = QFontMetricsF(font(unit_px, True))
-        prefix = extra.horizontalAdvance(self.ctx.plain(item.prefix) + " ") if item.prefix else 0
-        unit = extra.horizontalAdvance(" " + self.ctx.plain(item.unit)) if item.unit else 0
+        prefix = extra.horizontalAdvance(self.ctx.primary(item.prefix) + " ") if item.prefix else 0
+        unit = extra.horizontalAdvance(" " + self.ctx.primary(item.unit)) if item.unit else 0
         return prefix + number + unit
 
     def _paint_frame_of_number(self, p: QPainter, item: FigureItem, inner: QRectF,
@@ -230,14 +230,14 @@ class FiguresView(SlideView):
         if item.prefix:
             p.setFont(small)
             p.setPen(theme.MUTED)
-            p.drawText(QPointF(x, baseline), self.ctx.plain(item.prefix))
-            x += QFontMetricsF(small).horizontalAdvance(self.ctx.plain(item.prefix) + " ")
+            p.drawText(QPointF(x, baseline), self.ctx.primary(item.prefix))
+            x += QFontMetricsF(small).horizontalAdvance(self.ctx.primary(item.prefix) + " ")
         final_w = QFontMetricsF(font(px, True)).horizontalAdvance(final_text)
         if item.unit:
             p.setFont(small)
             p.setPen(theme.ACCENT)
             p.drawText(QPointF(x + final_w + QFontMetricsF(small).horizontalAdvance(" "),
-                               baseline), self.ctx.plain(item.unit))
+                               baseline), self.ctx.primary(item.unit))
         final = self.value_of(item)
         if final is None:  # a feed with no data yet: a dash where the number will stand
             big = font(px, True)
@@ -246,7 +246,7 @@ class FiguresView(SlideView):
             dash = QFontMetricsF(big).horizontalAdvance("—")
             p.drawText(QPointF(x + final_w - dash, baseline), "—")
             return
-        self._slots.append(_Slot(item, item.decimals or 0, magnitude(final, item.unit),
+        self._slots.append(_Slot(item, item.decimals or 0, magnitude(final, item.unit_zh),
                                  x + final_w, final_w, baseline, px, delay))
 
     # ------------------------------------------------------------------ moving layer
