@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from kiosk.core.deck import AnySlide
+from kiosk.qt.plotlib import without_opengl
 from kiosk.qt.slides.base import SlideView, ViewContext
+
+without_opengl()  # before the chart module first imports pyqtgraph
 
 
 def make_view(slide: AnySlide, ctx: ViewContext) -> SlideView:
