@@ -1,5 +1,9 @@
 """Photo slide: cover or contain, a slow Ken Burns drift, a caption band with the credit.
 
+The cover crop and the drift keep the slide's ``focus`` in view at any screen shape, and the
+drift is a short pan (:mod:`kiosk.core.crop`). The credit is a tag beside the caption, and
+the band's text wraps across the full width, never shrunk below the legibility floor (#13).
+
 Images are decoded once at screen size (QImageReader.setScaledSize), never at full size; a
 missing or corrupt file gives a tasteful placeholder and one log line. Only a regular file is
 read, with a byte cap, and decoded from memory: a FIFO or a device never reaches Qt, whose
@@ -13,11 +17,13 @@ import logging
 import zlib
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeoutError
+from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import (
     QColor,
+    QFontMetricsF,
     QImage,
     QImageReader,
     QLinearGradient,
@@ -26,18 +32,28 @@ from PySide6.QtGui import (
     QTransform,
 )
 
+from kiosk.core.crop import Drift, Keep, crop, drift
 from kiosk.core.deck import PhotoSlide
 from kiosk.core.files import UnreadableFileError, read_regular
 from kiosk.core.images import HEAD_BYTES, MAX_IMAGE_BYTES, sniff, too_large_to_decode
-from kiosk.core.numbers import ease_in_out
 from kiosk.qt import theme
-from kiosk.qt.slides.base import CENTER, RIGHT, SlideView, ViewContext
-from kiosk.qt.text import draw_text
+from kiosk.qt.fonts import font
+from kiosk.qt.slides.base import CENTER, SlideView, ViewContext
+from kiosk.qt.text import draw_text, text_height
 
 log = logging.getLogger(__name__)
-ZOOM = 0.10  # Ken Burns: from 100% to 110% over the slide
+ZOOM = 0.10  # the drift's picture is 110% of the cover size: room for its pan (kiosk.core.crop)
 BACKDROP = QColor("#03070d")
-BAND = 0.2  # caption band height, fraction of the canvas height
+BAND = 0.2  # room a contained picture leaves for the caption band, fraction of the height
+FADE = 0.08  # the band's gradient above its text, fraction of the canvas height
+# The caption band (#13 §3, §4): the caption at its full size, wrapped across the whole width,
+# never shrunk; the partner language and the credit at least at the legibility floor.
+CAPTION_PX = 52
+SECOND_PX = max(38, theme.FLOOR_SECONDARY)
+CREDIT_PX = max(30, theme.FLOOR_SMALL)
+CAPTION_LINES = 4  # beyond this the band would hide the picture: the text is cut
+SECOND_LINES = 3
+INDENT = 28  # the text starts right of the accent bar
 # The UI thread waits at most this long for a photo still decoding (normally it is done,
 # prefetched a slide ahead); then the slide shows the placeholder, never a frozen show (#18 A).
 DECODE_WAIT_S = 5.0
@@ -110,6 +126,8 @@ class PhotoView(SlideView):
         self._loaded = False
         self._drifts = slide.ken_burns and slide.fit == "cover"
         self._shown_offset: tuple[int, int] | None = None  # drift position last painted
+        self._path: Drift | None = None  # the drift over the decoded picture (device px)
+        self._band: Band | None = None  # the caption band's layout (design px)
         # each photo drifts its own way, the same way wherever the deck is installed
         self._seed = zlib.crc32(Path(slide.image).name.encode()) % 4
 
@@ -160,6 +178,12 @@ class PhotoView(SlideView):
             self._decoding = None
         self._image = None
         self._loaded = False
+        self._path = None
+
+    def invalidate(self) -> None:
+        super().invalidate()
+        self._band = None  # the language may have changed
+        self._path = None
 
     def buffer_bytes(self) -> int:
         image = self._image.sizeInBytes() if self._image is not None else 0
@@ -175,7 +199,7 @@ class PhotoView(SlideView):
         if self.missing:
             return None  # the placeholder fills the slide
         h = self.ctx.canvas.height()
-        top = h * (1 - BAND - 0.08)  # where the caption band's gradient starts
+        top = max(0.0, self.band().top - FADE * h)  # where the caption band's gradient starts
         return QRectF(0, top, self.ctx.canvas.width(), h - top)
 
     def animating(self, elapsed: float) -> bool:
@@ -202,17 +226,28 @@ class PhotoView(SlideView):
             p.fillRect(QRectF(0, 0, w, h), BACKDROP)
         self._paint_image(p, w, h, elapsed)
 
+    def _keep(self) -> Keep:
+        """Where the subject may go: clear of the frame's edges and above the caption."""
+        bottom = self.band().top / self.ctx.canvas.height() - 0.02
+        return Keep(bottom=max(0.4, bottom))
+
+    def drift_path(self) -> Drift:
+        """The pan over the decoded picture, in device pixels: short, ending on the framing
+        that centres the slide's ``focus`` (kiosk.core.crop)."""
+        assert self._image is not None
+        if self._path is None:
+            frame = (round(self.ctx.canvas.width() * self.ctx.scale),
+                     round(self.ctx.canvas.height() * self.ctx.scale))
+            self._path = drift((self._image.width(), self._image.height()), frame,
+                               self.slide.focus, self._seed, self._keep())
+        return self._path
+
     def _offset(self, elapsed: float) -> tuple[int, int]:
         """Device-pixel position of the drift at ``elapsed``: whole pixels, so a frame is a
         copy, and the picture moves by at most a pixel or two per frame (no judder)."""
-        assert self._image is not None
-        t = 1.0 if not self.ctx.animations else ease_in_out(
-            min(1.0, elapsed / max(0.1, self.settle_time())))
-        spare_x = self._image.width() - round(self.ctx.canvas.width() * self.ctx.scale)
-        spare_y = self._image.height() - round(self.ctx.canvas.height() * self.ctx.scale)
-        across = (t, 1 - t, t, 1 - t)[self._seed]  # left to right, or right to left
-        down = (t, t, 1 - t, 1 - t)[self._seed]
-        return round(spare_x * across), round(spare_y * (0.25 + 0.5 * down))
+        t = 1.0 if not self.ctx.animations else min(1.0, elapsed / max(0.1, self.settle_time()))
+        x, y = self.drift_path().at(t)
+        return round(x), round(y)
 
     def moving_rects(self, elapsed: float) -> list[QRectF] | None:
         if not self._drifts or self.missing:
@@ -242,25 +277,15 @@ class PhotoView(SlideView):
             self._paint_drift(p, elapsed)
             return
         iw, ih = self._image.width(), self._image.height()
-        if self.slide.fit == "cover":
+        if self.slide.fit == "cover":  # the still crop the drift would end on
             base = max(w / iw, h / ih)
+            sw, sh = iw * base, ih * base
+            ox, oy = crop((sw, sh), (w, h), self.slide.focus, self._keep())
+            x, y = -ox, -oy
         else:
             base = min(w / iw, (h * (1 - BAND * 0.6)) / ih)
-        zoom = 1.0
-        dx = dy = 0.0
-        if self.slide.ken_burns and self.slide.fit == "cover":
-            t = 1.0 if not self.ctx.animations else ease_in_out(elapsed / self.settle_time())
-            zoom = 1.0 + ZOOM * (t if self._seed % 2 == 0 else 1 - t)
-            direction = (-1, 1, 1, -1)[self._seed]
-            dx = direction * (t - 0.5) * ZOOM * 0.5 * w
-            dy = -(t - 0.5) * ZOOM * 0.25 * h
-        sw, sh = iw * base * zoom, ih * base * zoom
-        x = (w - sw) / 2 + dx
-        y = (h - sh) / 2 + dy if self.slide.fit == "cover" else (h * (1 - BAND * 0.6) - sh) / 2
-        # keep the image covering the canvas while it drifts
-        if self.slide.fit == "cover":
-            x = min(0.0, max(w - sw, x))
-            y = min(0.0, max(h - sh, y))
+            sw, sh = iw * base, ih * base
+            x, y = (w - sw) / 2, (h * (1 - BAND * 0.6) - sh) / 2
         p.save()
         p.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
         p.setCompositionMode(QPainter.CompositionMode.CompositionMode_Source)  # opaque: copy
@@ -290,32 +315,105 @@ class PhotoView(SlideView):
                   34, theme.MUTED, align=CENTER, max_lines=1)
 
     def credit_line(self) -> str:
-        """"图:示意图 · Illustration", its label in the screen's Chinese (圖 in zh-Hant)."""
+        """"图:示意图 · Illustration", its label in the screen's Chinese (圖 in zh-Hant); on an
+        English screen "Illustration · 图:示意图": the label belongs to the Chinese."""
         label = "圖" if self.ctx.script == "zh-Hant" else "图"
-        line = f"{label}:{self.ctx.primary(self.slide.credit)}"
+        line = self.ctx.primary(self.slide.credit)
         secondary = self.ctx.secondary(self.slide.credit)
-        return f"{line} · {secondary}" if secondary else line
+        if self.ctx.lang in ("zh", "zh-Hant") or not secondary:
+            line = f"{label}:{line}"
+            return f"{line} · {secondary}" if secondary else line
+        return f"{line} · {label}:{secondary}"
+
+    def band(self) -> Band:
+        """The caption band's layout (cached): see :func:`lay_out_band`."""
+        if self._band is None:
+            self._band = lay_out_band(self.ctx.canvas.width(), self.ctx.canvas.height(),
+                                      self.ctx.primary(self.slide.caption),
+                                      self.ctx.secondary(self.slide.caption),
+                                      self.credit_line())
+        return self._band
 
     def _paint_band(self, p: QPainter, w: float, h: float) -> None:
-        caption = self.ctx.primary(self.slide.caption)
-        sub = self.ctx.secondary(self.slide.caption)
-        top = h * (1 - BAND)
-        band = QLinearGradient(0, top - h * 0.08, 0, h)
-        band.setColorAt(0, QColor(3, 8, 16, 0))
-        band.setColorAt(0.35, QColor(3, 8, 16, 190))
-        band.setColorAt(1, QColor(3, 8, 16, 235))
-        p.fillRect(QRectF(0, top - h * 0.08, w, h - top + h * 0.08), band)
+        band = self.band()
+        fade = FADE * h
+        gradient = QLinearGradient(0, band.top - fade, 0, h)
+        solid = min(0.9, (fade + 24) / (h - band.top + fade))  # dark from just above the text
+        gradient.setColorAt(0, QColor(3, 8, 16, 0))
+        gradient.setColorAt(solid * 0.6, QColor(3, 8, 16, 150))
+        gradient.setColorAt(solid, QColor(3, 8, 16, 205))
+        gradient.setColorAt(1, QColor(3, 8, 16, 240))
+        p.fillRect(QRectF(0, band.top - fade, w, h - band.top + fade), gradient)
         m = theme.MARGIN
-        credit_w = w * 0.24 if not self.ctx.portrait else w * 0.4
-        text_w = w - 2 * m - credit_w - 32
-        y = top + 8
-        if caption:
-            p.fillRect(QRectF(m, y + 10, 8, 48), theme.ACCENT)
-            used = draw_text(p, QRectF(m + 28, y, text_w - 28, 70), caption, 52, theme.TEXT,
-                             bold=True, max_lines=1)
-            y = used.bottom() + 6
-        if sub:
-            draw_text(p, QRectF(m + 28, y, text_w - 28, 44), sub, 30, theme.MUTED, max_lines=1)
-        draw_text(p, QRectF(w - m - credit_w, top + 20, credit_w, 40), self.credit_line(),
-                  24, theme.MUTED, align=RIGHT, max_lines=1, min_px=14)
+        if band.caption is not None:
+            first = QFontMetricsF(font(CAPTION_PX, True)).lineSpacing()
+            p.fillRect(QRectF(m, band.caption.top() + first * 0.18, 8, first * 0.64),
+                       theme.ACCENT)
+            draw_text(p, band.caption, self.ctx.primary(self.slide.caption), CAPTION_PX,
+                      theme.TEXT, bold=True, max_lines=CAPTION_LINES, min_px=CAPTION_PX)
+        if band.second is not None:
+            draw_text(p, band.second, self.ctx.secondary(self.slide.caption), SECOND_PX,
+                      theme.MUTED, max_lines=SECOND_LINES, min_px=SECOND_PX)
+        self._paint_credit(p, band.credit)
         self.paint_source(p, w, h)
+
+    def _paint_credit(self, p: QPainter, box: QRectF) -> None:
+        """The credit as a tag beside the caption: an illustration is never read as a press
+        photo (#13 §4). Amber, outlined, at least at the floor for credits."""
+        pen = QPen(QColor(theme.WARM.red(), theme.WARM.green(), theme.WARM.blue(), 210))
+        pen.setWidthF(2)
+        p.setPen(pen)
+        p.setBrush(QColor(3, 8, 16, 150))
+        p.drawRoundedRect(box.adjusted(1, 1, -1, -1), 10, 10)
+        draw_text(p, box.adjusted(TAG_PAD_X, TAG_PAD_Y, -TAG_PAD_X, -TAG_PAD_Y),
+                  self.credit_line(), CREDIT_PX, theme.WARM, max_lines=2, min_px=CREDIT_PX)
+
+
+TAG_PAD_X, TAG_PAD_Y, GAP = 16, 5, 12
+
+
+@dataclass(frozen=True)
+class Band:
+    """Where the caption band's parts go, in design px: its text starts at ``top``."""
+
+    top: float
+    caption: QRectF | None
+    credit: QRectF
+    second: QRectF | None
+
+
+def lay_out_band(w: float, h: float, caption: str, second: str, credit: str) -> Band:
+    """The caption (bold, full size), the credit tag on the same line when it fits or
+    directly under it, then the partner language: all across the full width, wrapped, never
+    shrunk (#13 §3); the band grows upwards from just above the source line."""
+    m = theme.MARGIN
+    left, width = m + INDENT, w - 2 * m - INDENT
+    cap_metrics = QFontMetricsF(font(CAPTION_PX, True))
+    cap_h = min(text_height(caption, width, CAPTION_PX, True),
+                CAPTION_LINES * cap_metrics.lineSpacing()) if caption else 0.0
+    tag_metrics = QFontMetricsF(font(CREDIT_PX))
+    tag_w = min(width, tag_metrics.horizontalAdvance(credit) + 2 * TAG_PAD_X + 2)
+    tag_h = min(text_height(credit, tag_w - 2 * TAG_PAD_X, CREDIT_PX),
+                2 * tag_metrics.lineSpacing()) + 2 * TAG_PAD_Y
+    one_line = bool(caption) and cap_h < 1.5 * cap_metrics.lineSpacing()
+    inline = one_line and (cap_metrics.horizontalAdvance(caption) + 2 * GAP + tag_w <= width)
+    sec_h = min(text_height(second, width, SECOND_PX),
+                SECOND_LINES * QFontMetricsF(font(SECOND_PX)).lineSpacing()) if second else 0.0
+    bottom = h - m * 0.72 - 16  # clear of the source line
+    total = cap_h + (0 if inline else (GAP if caption else 0) + tag_h) + (
+        GAP + sec_h if second else 0)
+    top = bottom - total
+    y = top
+    cap_rect = None
+    if caption:
+        cap_rect = QRectF(left, y, width, cap_h)
+        y += cap_h
+    if inline:
+        x = left + cap_metrics.horizontalAdvance(caption) + 2 * GAP
+        credit_rect = QRectF(x, top + (cap_h - tag_h) / 2 + 2, tag_w, tag_h)
+    else:
+        y += GAP if caption else 0
+        credit_rect = QRectF(left, y, tag_w, tag_h)
+        y += tag_h
+    sec_rect = QRectF(left, y + GAP, width, sec_h) if second else None
+    return Band(top, cap_rect, credit_rect, sec_rect)
