@@ -1,75 +1,149 @@
-"""Text that fits: wrap and shrink into a rectangle, never overflow it."""
+"""Text that fits: lines broken by phrase, never below the legibility floor (#13 §3).
+
+Lines are broken by kiosk/core/linebreak (BudouX phrases for Chinese, words for Latin, the
+kinsoku rules, no one-character last line) and set by kiosk/core/fit (shrink to the floor,
+then wrap, then cut with "…"): the same code ``kiosk check`` runs with fontTools' metrics.
+Here Qt measures, and each line is drawn on its own, where the layout put it. A layout is
+cached per text, box, size and font; views paint their static layer once per slide, so
+BudouX runs once per text, not per frame.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QColor, QFontMetricsF, QPainter
+import functools
 
-from kiosk.qt.fonts import font
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter
 
-WRAP = Qt.TextFlag.TextWrapAnywhere  # CJK has no spaces; Qt still prefers word boundaries
+from kiosk.core import linebreak
+from kiosk.core.fit import Fitted, fit_text, floor_of
+from kiosk.core.glyphs import TRADITIONAL
+from kiosk.core.layout import FLOOR_SMALL
+from kiosk.qt.fonts import families, font
+
+WRAP = Qt.TextFlag.TextWrapAnywhere  # kept for callers; lines are broken by the core now
 
 
-def fit_px(text: str, rect: QRectF, px: float, bold: bool = False, min_px: float = 12,
+@functools.lru_cache(maxsize=128)
+def _metrics(px: int, bold: bool, fonts: tuple[str, ...]) -> QFontMetricsF:
+    return QFontMetricsF(font(px, bold))
+
+
+def metrics(px: float, bold: bool = False) -> QFontMetricsF:
+    """Qt's metrics of the show's font at ``px`` (cached; the font's size is whole px)."""
+    return _metrics(max(1, round(px)), bold, tuple(families()))
+
+
+def measure_at(bold: bool) -> functools.partial[linebreak.Measure]:
+    return functools.partial(_measure, bold=bold)
+
+
+def _measure(px: float, bold: bool) -> linebreak.Measure:
+    return metrics(px, bold).horizontalAdvance
+
+
+def spacing(px: float, bold: bool = False) -> float:
+    """The distance between two lines' baselines at ``px``."""
+    return metrics(px, bold).lineSpacing()
+
+
+def language() -> str:
+    """Which BudouX model breaks Chinese now: Traditional when the screen shows zh-Hant."""
+    return "zh-Hant" if families()[0] == TRADITIONAL else "zh"
+
+
+def layout(text: str, width: float, height: float, px: float, bold: bool = False,
+           min_px: float = FLOOR_SMALL, max_lines: int = 3, wrap: bool = True,
+           balance: bool = True, separator: str | None = None) -> Fitted:
+    """How ``text`` is set in a ``width`` x ``height`` box (kiosk.core.fit.fit_text)."""
+    return _layout(text, round(width, 2), round(height, 2), round(px, 3), bold, min_px,
+                   max_lines, wrap, balance, separator, tuple(families()))
+
+
+@functools.lru_cache(maxsize=2048)
+def _layout(text: str, width: float, height: float, px: float, bold: bool, min_px: float,
+            max_lines: int, wrap: bool, balance: bool, separator: str | None,
+            fonts: tuple[str, ...]) -> Fitted:
+    return fit_text(text, width, height, px, measure_at=measure_at(bold),
+                    spacing=functools.partial(spacing, bold=bold), min_px=min_px,
+                    max_lines=max_lines, wrap=wrap, lang=language(), balance=balance,
+                    separator=separator)
+
+
+def fit_px(text: str, rect: QRectF, px: float, bold: bool = False, min_px: float = FLOOR_SMALL,
            max_lines: int = 3, wrap: bool = True) -> float:
-    """The largest size <= ``px`` at which ``text`` fits ``rect`` in at most ``max_lines``."""
-    size = px
-    while size > min_px:
-        if _fits(text, rect, size, bold, max_lines, wrap):
-            return size
-        size *= 0.92
-    return min_px
-
-
-def _fits(text: str, rect: QRectF, px: float, bold: bool, max_lines: int, wrap: bool) -> bool:
-    metrics = QFontMetricsF(font(px, bold))
-    if not wrap:  # explicit lines only
-        rows = text.split("\n")
-        widest = max(metrics.horizontalAdvance(row) for row in rows)
-        return widest <= rect.width() and metrics.lineSpacing() * len(rows) <= rect.height()
-    flags = int(Qt.TextFlag.TextWordWrap)
-    bound = metrics.boundingRect(QRectF(0, 0, rect.width(), 1e6), flags, text)
-    lines = round(bound.height() / metrics.lineSpacing()) if metrics.lineSpacing() else 1
-    return bound.width() <= rect.width() + 0.5 and bound.height() <= rect.height() and (
-        lines <= max_lines)
+    """The size ``text`` is drawn at in ``rect``: the largest <= ``px`` at which it fits in
+    ``max_lines``, never below the floor (FLOOR_SMALL, or ``min_px`` when larger)."""
+    return layout(text, rect.width(), rect.height(), px, bold, min_px, max_lines, wrap).px
 
 
 def draw_text(p: QPainter, rect: QRectF, text: str, px: float, color: QColor,
               bold: bool = False, align: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignLeft,
-              max_lines: int = 3, min_px: float = 12, wrap: bool = True) -> QRectF:
-    """Draw ``text`` shrunk to fit ``rect``; return the rectangle the text used."""
+              max_lines: int = 3, min_px: float = FLOOR_SMALL, wrap: bool = True,
+              balance: bool = True, separator: str | None = None) -> QRectF:
+    """Draw ``text`` set to fit ``rect`` (see :func:`layout`); return the rectangle used.
+
+    ``align``: left, centre or right per line; top (default), vertical centre or bottom for
+    the block. ``balance``: lines of even length (a headline's), not a long line and a short
+    one. Text never shrinks below ``max(min_px, FLOOR_SMALL)``: it wraps onto more lines of
+    ``rect`` instead, and only when those run out is its last line cut with "…".
+    """
     if not text:
         return QRectF(rect.topLeft(), rect.topLeft())
-    size = fit_px(text, rect, px, bold, min_px, max_lines, wrap)
-    p.setFont(font(size, bold))
+    fitted = layout(text, rect.width(), rect.height(), px, bold, min_px, max_lines, wrap,
+                    balance, separator)
+    return draw_lines(p, rect, fitted, color, bold, align)
+
+
+def draw_lines(p: QPainter, rect: QRectF, fitted: Fitted, color: QColor, bold: bool = False,
+               align: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignLeft) -> QRectF:
+    """Draw a :func:`layout` in ``rect``; return the rectangle its lines cover."""
+    f: QFont = font(fitted.px, bold)
+    m = metrics(fitted.px, bold)
+    p.setFont(f)
     p.setPen(color)
-    flags = int(align) | (int(Qt.TextFlag.TextWordWrap) if wrap else 0)
-    used = p.boundingRect(rect, flags, text)
-    p.drawText(rect, flags, text)
-    return used
+    total = fitted.height
+    top = rect.top()
+    flags = Qt.AlignmentFlag(int(align))
+    if flags & Qt.AlignmentFlag.AlignVCenter:
+        top = rect.top() + (rect.height() - total) / 2
+    elif flags & Qt.AlignmentFlag.AlignBottom:
+        top = rect.bottom() - total
+    left, right = rect.right(), rect.left()
+    for k, line in enumerate(fitted.lines):
+        width = m.horizontalAdvance(line)
+        if flags & Qt.AlignmentFlag.AlignHCenter:
+            x = rect.left() + (rect.width() - width) / 2
+        elif flags & Qt.AlignmentFlag.AlignRight:
+            x = rect.right() - width
+        else:
+            x = rect.left()
+        p.drawText(QPointF(x, top + k * fitted.line_height + m.ascent()), line)
+        left, right = min(left, x), max(right, x + width)
+    if right < left:
+        left = right = rect.left()
+    return QRectF(left, top, right - left, total)
 
 
 def text_height(text: str, width: float, px: float, bold: bool = False) -> float:
-    metrics = QFontMetricsF(font(px, bold))
-    flags = int(Qt.TextFlag.TextWordWrap)
-    return metrics.boundingRect(QRectF(0, 0, width, 1e6), flags, text).height()
+    """Height of ``text`` broken into lines of ``width`` at ``px`` (no shrinking)."""
+    if not text:
+        return 0.0
+    lines = linebreak.break_lines(text, width, _measure(px, bold), language())
+    return len(lines) * spacing(px, bold)
 
 
 def phrase_lines(text: str, rect: QRectF, px: float, bold: bool = False,
                  separator: str = " · ") -> str:
-    """Break a heading like ``人工智能 · 低空经济 · 人形机器人`` only between its phrases.
-
-    Greedy: phrases are joined while the line fits ``rect`` at ``px``; the result has
-    explicit newlines, to be drawn with ``wrap=False`` (then shrunk if still too wide).
-    """
-    metrics = QFontMetricsF(font(px, bold))
-    if metrics.horizontalAdvance(text) <= rect.width() or separator not in text:
+    """Break a heading like ``人工智能 · 低空经济 · 人形机器人`` only between its phrases
+    (the separator dropped at each break), in even lines; a phrase too wide for the line is
+    broken by phrase itself. Returns the lines joined with newlines, for ``wrap=False``."""
+    if _measure(px, bold)(text) <= rect.width() or separator not in text:
         return text
-    lines: list[str] = []
-    for phrase in text.split(separator):
-        candidate = f"{lines[-1]}{separator}{phrase}" if lines else phrase
-        if lines and metrics.horizontalAdvance(candidate) <= rect.width():
-            lines[-1] = candidate
-        else:
-            lines.append(phrase)
-    return "\n".join(lines)
+    return "\n".join(linebreak.break_phrases(text, rect.width(), _measure(px, bold), separator,
+                                             language(), balance=True))
+
+
+def floor(px: float, min_px: float = FLOOR_SMALL) -> float:
+    """The size ``draw_text`` starts from for ``px``: never below the floor."""
+    return floor_of(px, min_px)[0]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from PySide6.QtGui import QColor
 
+from kiosk.core import layout
+
 BG_TOP = QColor("#06101f")
 BG_BOTTOM = QColor("#0b2140")
 TEXT = QColor("#f4f7fb")
@@ -17,15 +19,12 @@ PANEL = QColor(255, 255, 255, 14)
 RISE_CN, FALL_CN = QColor("#ff5a5f"), QColor("#2fd07e")
 SERIES = ["#2ec4ff", "#ffb547", "#7ee081", "#ff6f91", "#b69cff", "#4dd8c8", "#ffd166", "#f4f7fb"]
 
-# The legibility floor (#13), in design px at 1920x1080: a 65-inch 1080p screen has about
-# 0.75 mm per pixel, and these sizes stay readable from five metres. Secondary and English
-# text is at least FLOOR_SECONDARY; notes, source lines, credits, badges and axis text at least
-# FLOOR_SMALL. Text wraps or the check warns; it never shrinks below these.
-FLOOR_SECONDARY = 36
-FLOOR_SMALL = 28
-
-MARGIN = 96  # design px around the content
-SOURCE_PX = 22
+# The legibility floor (#13) and the shared sizes live in kiosk/core/layout, Qt-free, so that
+# `kiosk check` measures texts against the numbers the views use.
+FLOOR_SECONDARY = layout.FLOOR_SECONDARY  # secondary and English text, design px
+FLOOR_SMALL = layout.FLOOR_SMALL  # notes, source lines, credits, badges, axis text
+MARGIN = layout.MARGIN  # design px around the content
+SOURCE_PX = layout.SOURCE_PX
 PROGRESS_H = 6
 
 

@@ -1,0 +1,204 @@
+"""Text that fits a box: shrink to the floor, then wrap to more lines, then cut (#13 §3).
+
+One algorithm, Qt-free, for the show and for ``kiosk check``: the show measures with Qt
+(kiosk/qt/text.py), the check with the bundled fonts' own metrics read by fontTools
+(:func:`font_measure`), and both break lines with kiosk/core/linebreak.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from kiosk.core import linebreak
+from kiosk.core.glyphs import LATIN, SIMPLIFIED, TRADITIONAL, font_files
+from kiosk.core.layout import FLOOR_SMALL
+
+MeasureAt = Callable[[float], linebreak.Measure]  # a size in px -> measure(str) -> width
+SHRINK = 0.92  # each step of shrink-to-fit
+
+
+@dataclass(frozen=True)
+class Fitted:
+    """How a text is set in its box: its size, its lines, and whether it had to be cut."""
+
+    px: float
+    lines: tuple[str, ...]
+    line_height: float
+    needed: int  # lines the whole text takes at px
+    room: int  # lines the box holds at px
+    clipped: bool  # the text did not fit even at its floor: the last line ends in "…"
+
+    @property
+    def height(self) -> float:
+        return len(self.lines) * self.line_height
+
+
+def floor_of(px: float, min_px: float) -> tuple[float, float]:
+    """(start size, floor): nothing is set below FLOOR_SMALL, nor below ``min_px``."""
+    floor = max(min_px, FLOOR_SMALL)
+    return max(px, floor), floor
+
+
+def fit_text(text: str, width: float, height: float, px: float, *, measure_at: MeasureAt,
+             spacing: Callable[[float], float], min_px: float = FLOOR_SMALL,
+             max_lines: int = 3, wrap: bool = True, lang: str = "zh", balance: bool = True,
+             separator: str | None = None) -> Fitted:
+    """Set ``text`` in a ``width`` x ``height`` box, starting at ``px``.
+
+    Above the floor the text shrinks (by 8% a step) until it fits in ``max_lines`` lines (or
+    its own lines, ``wrap=False``) within the box. At the floor it no longer shrinks: it wraps
+    onto as many lines as the box's height holds (at least ``max_lines``), and only when
+    even those are too few is the last one cut with "…" (``clipped``). ``separator``: break
+    only between the phrases it parts (a title's " · ") unless a phrase alone is too wide.
+    """
+    size, floor = floor_of(px, min_px)
+    while True:
+        final = size <= floor
+        if final:
+            size = floor
+        measure = measure_at(size)
+        line_h = spacing(size)
+        lines = _lines(text, width, measure, lang, wrap and not final, separator, wrap)
+        fits_width = all(measure(line) <= width + 0.5 for line in lines)
+        if not final:
+            if (fits_width and len(lines) * line_h <= height + 0.5
+                    and (not wrap or len(lines) <= max_lines)):
+                return _final(text, width, measure, lang, wrap, separator, balance, size, line_h,
+                              height, max_lines, lines)
+            size *= SHRINK
+            continue
+        return _final(text, width, measure, lang, True, separator, balance, size, line_h, height,
+                      max_lines, lines if fits_width else None)
+
+
+def _lines(text: str, width: float, measure: linebreak.Measure, lang: str, strict: bool,
+           separator: str | None, wrap: bool) -> list[str]:
+    """Lines for a size test; ``strict``: a line that needs a word cut counts as too wide."""
+    if not wrap:
+        return text.split("\n")
+    if strict:  # a word (or with a separator, a phrase) too wide: shrink before cutting it
+        pieces = (text.replace("\n", separator).split(separator) if separator else
+                  [c for paragraph in text.split("\n") for c in linebreak.chunks(paragraph, lang)])
+        if any(measure(piece.strip()) > width + 0.5 for piece in pieces):
+            return [text]
+    if separator:
+        return linebreak.break_phrases(text, width, measure, separator, lang)
+    return linebreak.break_lines(text, width, measure, lang)
+
+
+def _final(text: str, width: float, measure: linebreak.Measure, lang: str, wrap: bool,
+           separator: str | None, balance: bool, size: float, line_h: float, height: float,
+           max_lines: int, lines: list[str] | None) -> Fitted:
+    if lines is None or (wrap and balance and len(lines) >= 2):
+        if separator:
+            lines = linebreak.break_phrases(text, width, measure, separator, lang, balance)
+        else:
+            lines = linebreak.break_lines(text, width, measure, lang, balance)
+    room = max(1, math.floor((height + 0.5) / line_h)) if line_h > 0 else max_lines
+    needed = len(lines)
+    if needed <= room:
+        return Fitted(size, tuple(lines), line_h, needed, room, False)
+    kept = lines[:room]
+    kept[-1] = linebreak.ellipsize(" ".join([kept[-1], lines[room]]), width, measure)
+    return Fitted(size, tuple(kept), line_h, needed, room, True)
+
+
+# ---------------------------------------------------------------- fontTools measures
+
+
+@dataclass(frozen=True)
+class _Face:
+    upm: int
+    advances: dict[int, int]  # code point -> advance (font units)
+    glyphs: dict[int, str]  # code point -> glyph name
+    kerning: dict[tuple[str, str], int]
+    line: float  # ascent + descent + gap, in ems
+
+
+@functools.cache
+def _face(family: str, bold: bool) -> _Face:
+    from fontTools.ttLib import TTFont  # only `kiosk check` measures this way
+
+    with TTFont(str(font_files(family)[1 if bold else 0]), lazy=True) as font:
+        cmap = font.getBestCmap()
+        hmtx = font["hmtx"]
+        hhea = font["hhea"]
+        upm = font["head"].unitsPerEm
+        advances = {code: hmtx[name][0] for code, name in cmap.items()}
+        kerning = _kerning(font) if "GPOS" in font else {}
+        return _Face(upm, advances, dict(cmap), kerning,
+                     (hhea.ascent - hhea.descent + hhea.lineGap) / upm)
+
+
+def _kerning(font: object) -> dict[tuple[str, str], int]:
+    """Pair adjustments of the 'kern' feature (PairPos formats 1 and 2), as Qt applies them."""
+    table = font["GPOS"].table  # type: ignore[index]
+    indices = {i for record in table.FeatureList.FeatureRecord
+               if record.FeatureTag == "kern" for i in record.Feature.LookupListIndex}
+    pairs: dict[tuple[str, str], int] = {}
+    glyph_order = font.getGlyphOrder()  # type: ignore[attr-defined]
+    for index in sorted(indices):
+        for sub in table.LookupList.Lookup[index].SubTable:
+            sub = getattr(sub, "ExtSubTable", sub)
+            if getattr(sub, "LookupType", 2) != 2:
+                continue
+            if sub.Format == 1:
+                for first, pair_set in zip(sub.Coverage.glyphs, sub.PairSet, strict=False):
+                    for record in pair_set.PairValueRecord:
+                        value = getattr(record.Value1, "XAdvance", 0) or 0
+                        if value:
+                            pairs.setdefault((first, record.SecondGlyph), value)
+            elif sub.Format == 2:
+                class1 = sub.ClassDef1.classDefs
+                class2 = sub.ClassDef2.classDefs
+                seconds: dict[int, list[str]] = {}
+                for name in glyph_order:
+                    seconds.setdefault(class2.get(name, 0), []).append(name)
+                for first in sub.Coverage.glyphs:
+                    row = sub.Class1Record[class1.get(first, 0)].Class2Record
+                    for c2, record in enumerate(row):
+                        value = getattr(record.Value1, "XAdvance", 0) or 0 if record.Value1 else 0
+                        if value and c2:
+                            for second in seconds.get(c2, []):
+                                pairs.setdefault((first, second), value)
+    return pairs
+
+
+def families_for(lang: str) -> tuple[str, ...]:
+    """The order in which the show's font takes glyphs (kiosk/qt/fonts.py families())."""
+    if lang == "zh-Hant":
+        return (TRADITIONAL, SIMPLIFIED, LATIN)
+    return (SIMPLIFIED, LATIN)
+
+
+@functools.lru_cache(maxsize=256)
+def font_measure(px: float, bold: bool = False,
+                 families: tuple[str, ...] = (SIMPLIFIED, LATIN)) -> linebreak.Measure:
+    """``measure(str) -> width`` in px of the bundled fonts at ``px`` (rounded as the show
+    rounds a font's pixel size), with their kerning: within 0.5% of what Qt measures."""
+    faces = [_face(f, bold) for f in families]
+    size = max(1, round(px))
+
+    def measure(text: str) -> float:
+        total = 0.0
+        previous: tuple[_Face, str] | None = None
+        for char in text:
+            code = ord(char)
+            face = next((f for f in faces if code in f.advances), faces[0])
+            name = face.glyphs.get(code, ".notdef")
+            advance = face.advances.get(code, face.upm)
+            if previous is not None and previous[0] is face:
+                advance += face.kerning.get((previous[1], name), 0)
+            total += advance * size / face.upm
+            previous = (face, name)
+        return total
+
+    return measure
+
+
+def font_spacing(px: float, bold: bool = False) -> float:
+    """The line spacing of the bundled fonts at ``px`` (the Simplified family's, as in Qt)."""
+    return _face(SIMPLIFIED, bold).line * max(1, round(px))

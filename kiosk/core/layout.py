@@ -1,0 +1,75 @@
+"""The sizes every slide shares, in design px, in one Qt-free place (#13 §3).
+
+The views (kiosk/qt) lay text out with these numbers and ``kiosk check`` (kiosk/core/fitcheck)
+measures the deck's texts against the same ones, so the check warns exactly when the screen
+would have to cut a text. Design px are those of the deck's canvas (1920x1080 by default);
+a 4K screen draws each at twice the size.
+"""
+
+from __future__ import annotations
+
+# The legibility floor, at the 1920x1080 design canvas: a 65-inch 1080p screen has about
+# 0.75 mm per pixel, and these sizes stay readable from five metres. Secondary and English
+# text is at least FLOOR_SECONDARY; notes, source lines, credits, badges and axis text at least
+# FLOOR_SMALL. Text wraps to more lines (or the check warns); it never shrinks below these.
+FLOOR_SECONDARY = 36
+FLOOR_SMALL = 28
+
+MARGIN = 96  # around the content
+
+# The heading of a figures, chart or photo slide: the title in the screen's language, one
+# line at TITLE_PX (a long one shrinks to TITLE_MIN_PX, then takes a second line), and its
+# partner language's line under it at the floor for secondary text.
+HEADING_TOP = MARGIN * 0.8
+HEADING_INDENT = 32  # right of the accent bar
+TITLE_PX, TITLE_MIN_PX, TITLE_LINES = 56, 44, 2
+HEADING_SUB_PX, HEADING_SUB_LINES = FLOOR_SECONDARY, 2
+HEADING_GAP = 32  # between the heading and the content
+
+# The source line: at the floor for small text, on the bottom row beside the progress dots
+# (landscape) or above them across the full width (portrait), on up to SOURCE_LINES lines.
+SOURCE_PX = FLOOR_SMALL
+SOURCE_LINES = 3
+SOURCE_SHARE = 0.62  # of the canvas width, landscape: the dots take the rest of the row
+SOURCE_BOTTOM = MARGIN * 0.3  # landscape: from the canvas bottom
+FURNITURE = MARGIN * 0.8  # progress bar and dots along the bottom edge
+SOURCE_GAP = 24  # between the content and the source line
+
+# A photo's caption band: the caption bold across the full width, its partner language under
+# it (kiosk/qt/slides/photo.py draws them; the check measures them with these numbers).
+CAPTION_PX, CAPTION_LINES = 52, 4
+CAPTION_SECOND_PX, CAPTION_SECOND_LINES = 38, 3
+CAPTION_INDENT = 28
+
+# A title slide: (px, floor, lines) of each block; the name itself breaks between its
+# " · " phrases and shrinks (to TITLE_SLIDE_MIN_PX) before a phrase is broken.
+TITLE_SLIDE_PX = 150
+TITLE_SLIDE_PORTRAIT_PX = 120
+TITLE_SLIDE_MIN_PX = 72
+TITLE_SLIDE_LINES = 3
+KICKER = (40, FLOOR_SECONDARY, 1)
+TITLE_SECOND = (52, FLOOR_SECONDARY, 2)
+SUBTITLE = (40, FLOOR_SECONDARY, 3)
+SUBTITLE_SECOND = (FLOOR_SECONDARY, FLOOR_SECONDARY, 3)
+
+
+def content_width(w: float) -> float:
+    return w - 2 * MARGIN
+
+
+def heading_width(w: float) -> float:
+    return w - 2 * MARGIN - HEADING_INDENT
+
+
+def source_width(w: float, h: float) -> float:
+    """The source line's width: beside the dots in landscape, the full width in portrait."""
+    return w - 2 * MARGIN if h > w else w * SOURCE_SHARE
+
+
+def source_bottom(w: float, h: float) -> float:
+    """Where the source line's last line ends."""
+    return h - FURNITURE if h > w else h - SOURCE_BOTTOM
+
+
+def caption_width(w: float) -> float:
+    return w - 2 * MARGIN - CAPTION_INDENT
