@@ -21,12 +21,15 @@ from PySide6.QtGui import (
     QTransform,
 )
 
+from kiosk.core import layout
 from kiosk.core.chinese import convert
 from kiosk.core.deck import AnySlide, Deck
 from kiosk.core.feeds import FeedHub
+from kiosk.core.fit import Fitted
 from kiosk.core.values import Text
 from kiosk.qt import theme
-from kiosk.qt.text import draw_text
+from kiosk.qt.text import draw_lines, draw_text, spacing
+from kiosk.qt.text import layout as text_layout
 
 LEFT = Qt.AlignmentFlag.AlignLeft
 CENTER = Qt.AlignmentFlag.AlignHCenter
@@ -234,33 +237,59 @@ class SlideView:
         p.fillRect(QRectF(0, 0, w, h), glow)
 
     def paint_heading(self, p: QPainter, w: float, h: float) -> QRectF:
-        """Slide title (and its translation); returns the rectangle left for content."""
+        """Slide title (and its partner language's line); returns the rectangle left for
+        content: from under the heading to above the source line (kiosk.core.layout)."""
         m = theme.MARGIN
-        top = m * 0.8
+        top = layout.HEADING_TOP
         title = self.ctx.primary(self.slide.title)
         if title:
-            p.fillRect(QRectF(m, top + 8, 8, 56), theme.ACCENT)
-            used = draw_text(p, QRectF(m + 32, top, w - 2 * m - 32, 72), title, 56,
-                             theme.TEXT, bold=True, max_lines=1)
-            top = max(top + 72, used.bottom())
+            left, width = m + layout.HEADING_INDENT, layout.heading_width(w)
+            one = spacing(layout.TITLE_PX, True)
+            fitted = text_layout(title, width, layout.TITLE_LINES * one, layout.TITLE_PX,
+                                 bold=True, min_px=layout.TITLE_MIN_PX, max_lines=1)
+            used = draw_lines(p, QRectF(left, top, width, fitted.height), fitted, theme.TEXT,
+                              bold=True)
+            bar = fitted.px * 0.2
+            p.fillRect(QRectF(m, top + bar, 8, used.height() - 2 * bar), theme.ACCENT)
+            top = max(top + one, used.bottom())
             sub = self.ctx.secondary(self.slide.title)
             if sub:
-                used = draw_text(p, QRectF(m + 32, top + 4, w - 2 * m - 32, 40), sub, 28,
-                                 theme.MUTED, max_lines=1)
-                top = used.bottom()
-            top += 32
-        bottom = h - m * 0.95
-        return QRectF(m, top, w - 2 * m, bottom - top)
+                px = layout.HEADING_SUB_PX
+                used = draw_text(p, QRectF(left, top + 4, width,
+                                           layout.HEADING_SUB_LINES * spacing(px)),
+                                 sub, px, theme.MUTED, max_lines=1, min_px=px)
+                top = max(top + 4 + spacing(px), used.bottom())
+            top += layout.HEADING_GAP
+        bottom = self.source_top(w, h) - layout.SOURCE_GAP
+        return QRectF(m, top, w - 2 * m, max(0.0, bottom - top))
+
+    def source_text(self) -> str:
+        return self.ctx.primary(self.ctx.deck.source_note_of(self.slide))
+
+    def source_layout(self, w: float, h: float) -> tuple[QRectF, Fitted] | None:
+        """Where the source line goes and how it is set: at the floor for small text, wrapped
+        (never shrunk) onto up to SOURCE_LINES lines that end at the bottom row."""
+        text = self.source_text()
+        if not text:
+            return None
+        px, width = layout.SOURCE_PX, layout.source_width(w, h)
+        fitted = text_layout(text, width, layout.SOURCE_LINES * spacing(px), px, min_px=px,
+                             max_lines=1)
+        bottom = layout.source_bottom(w, h)
+        return QRectF(theme.MARGIN, bottom - fitted.height, width, fitted.height), fitted
+
+    def source_top(self, w: float | None = None, h: float | None = None) -> float:
+        """The top of the source line (the canvas bottom less the margin when there is none):
+        content above it stays clear of it."""
+        w = self.ctx.canvas.width() if w is None else w
+        h = self.ctx.canvas.height() if h is None else h
+        placed = self.source_layout(w, h)
+        return placed[0].top() if placed else layout.source_bottom(w, h)
 
     def paint_source(self, p: QPainter, w: float, h: float) -> None:
-        note = self.ctx.deck.source_note_of(self.slide)
-        text = self.ctx.primary(note)
-        if not text:
-            return
-        m = theme.MARGIN
-        width = w - 2 * m if self.ctx.portrait else w * 0.62
-        draw_text(p, QRectF(m, h - m * 0.72, width, 30), text, theme.SOURCE_PX, theme.MUTED,
-                  max_lines=1, min_px=14, wrap=False)
+        placed = self.source_layout(w, h)
+        if placed is not None:
+            draw_lines(p, placed[0], placed[1], theme.MUTED)
 
 
 class BrokenView(SlideView):

@@ -2,76 +2,53 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from PySide6.QtCore import QPointF, QRectF
 from PySide6.QtGui import QColor, QPainter, QPen
 
+from kiosk.core import layout
 from kiosk.core.deck import TitleSlide
 from kiosk.qt import theme
 from kiosk.qt.slides.base import CENTER, SlideView
-from kiosk.qt.text import draw_text, phrase_lines, text_height
+from kiosk.qt.text import draw_text, spacing
+from kiosk.qt.text import layout as text_layout
 
 
 class TitleView(SlideView):
     slide: TitleSlide
 
     def paint_heading(self, p: QPainter, w: float, h: float) -> QRectF:
-        m = theme.MARGIN
-        return QRectF(m, m, w - 2 * m, h - 2 * m)  # the title is the content
+        m = theme.MARGIN  # the title is the content, down to the source line
+        return QRectF(m, m, w - 2 * m, self.source_top(w, h) - layout.SOURCE_GAP - m)
+
+    def blocks(self) -> list[Block]:
+        """The title slide's lines, top to bottom, with their sizes and floors."""
+        ctx, slide = self.ctx, self.slide
+        big = layout.TITLE_SLIDE_PX if not ctx.portrait else layout.TITLE_SLIDE_PORTRAIT_PX
+        return [
+            Block(ctx.primary(slide.kicker), *layout.KICKER, theme.ACCENT),
+            Block(ctx.primary(slide.title), big, layout.TITLE_SLIDE_MIN_PX,
+                  layout.TITLE_SLIDE_LINES, theme.TEXT, bold=True),
+            Block(ctx.secondary(slide.title), *layout.TITLE_SECOND, theme.MUTED),
+            Block("", 0, 0, 0, theme.WARM),  # the rule
+            Block(ctx.primary(slide.subtitle), *layout.SUBTITLE, theme.TEXT),
+            Block(ctx.secondary(slide.subtitle), *layout.SUBTITLE_SECOND, theme.MUTED),
+        ]
 
     def paint_content(self, p: QPainter, rect: QRectF) -> None:
-        ctx, slide = self.ctx, self.slide
         self._paint_rings(p, rect)
-        w = rect.width()
-        big = 150 if not ctx.portrait else 120
-        blocks: list[tuple[str, float, QColor, bool, int]] = [
-            (ctx.primary(slide.kicker), 40, theme.ACCENT, False, 1),
-            (ctx.primary(slide.title), big, theme.TEXT, True, 3),
-            (ctx.secondary(slide.title), 52, theme.MUTED, False, 2),
-            ("", 0, theme.TEXT, False, 0),  # the rule
-            (ctx.primary(slide.subtitle), 40, theme.TEXT, False, 3),
-            (ctx.secondary(slide.subtitle), 28, theme.MUTED, False, 3),
-        ]
-        scale = min(1.0, rect.height() / max(1.0, self._measured(blocks, w)))
-        if scale < 1.0:  # long names (Portuguese, English) in four phrases: all a bit smaller
-            blocks = [(text, px * scale, color, bold, lines)
-                      for text, px, color, bold, lines in blocks]
-        heights = [px * 1.45 * lines if text else (28 if px == 0 else 0)
-                   for text, px, _, _, lines in blocks]
-        total = sum(heights)
+        placed = set_blocks(self.blocks(), rect.width(), rect.height())
+        total = sum(height for _, _, height in placed)
         top = rect.top() + max(0.0, (rect.height() - total) / 2)
-        for (text, px, color, bold, lines), height in zip(blocks, heights, strict=True):
-            if px == 0:
-                p.fillRect(QRectF(rect.center().x() - 60, top + 10, 120, 4), theme.WARM)
-                top += height
-                continue
-            if not text:
-                continue
-            box = QRectF(rect.left(), top, w, height)
-            wrap = not bold
-            if bold:  # the name itself: break between phrases, never inside a word
-                text = phrase_lines(text, box, px, bold)
-                # one long phrase of words (Portuguese, English): between words, not shrunk
-                # to a line smaller than the Chinese under it
-                wrap = "\n" not in text and " " in text.strip()
-            used = draw_text(p, box, text, px, color, bold=bold, align=CENTER,
-                             max_lines=lines, wrap=wrap)
-            top = used.bottom() + px * 0.35
-
-    @staticmethod
-    def _measured(blocks: list[tuple[str, float, QColor, bool, int]], w: float) -> float:
-        """The height the blocks take with their real line counts (the title one line per
-        phrase), to tell whether they overflow the slide."""
-        total = 0.0
-        for text, px, _, bold, lines in blocks:
-            if px == 0:
-                total += 28
-            elif text and bold:
-                total += px * 1.45 * (phrase_lines(text, QRectF(0, 0, w, 1e6), px, bold)
-                                      .count("\n") + 1)
-            elif text:
-                rows = round(text_height(text, w, px) / (px * 1.2)) or 1
-                total += px * 1.45 * min(lines, rows)
-        return total
+        for block, px, height in placed:
+            if block.px == 0:
+                p.fillRect(QRectF(rect.center().x() - 60, top + 10, 120, 4), block.color)
+            elif block.text:  # laid out by set_blocks already: the same call, from the cache
+                draw_text(p, QRectF(rect.left(), top, rect.width(), block.box(px)), block.text,
+                          px, block.color, bold=block.bold, align=CENTER, max_lines=block.lines,
+                          min_px=min(px, block.floor), separator=SEPARATOR)
+            top += height
 
     def _paint_rings(self, p: QPainter, rect: QRectF) -> None:
         """Quiet concentric arcs: the 'sky' and 'cloud' motif behind the name."""
@@ -81,3 +58,45 @@ class TitleView(SlideView):
             pen.setWidthF(2)
             p.setPen(pen)
             p.drawEllipse(centre, radius * 1.6, radius)
+
+
+@dataclass(frozen=True)
+class Block:
+    """One line group of a title slide: its text, size, floor, most lines, colour."""
+
+    text: str
+    px: float
+    floor: float
+    lines: int
+    color: QColor
+    bold: bool = False
+
+    def box(self, px: float) -> float:
+        """The height its box gets at ``px``: room for its lines."""
+        return self.lines * spacing(px, self.bold)
+
+
+RULE_H = 28  # the amber rule between the name and the subtitle, with its space
+SEPARATOR = " · "  # names and subtitles break between their phrases first
+
+
+def set_blocks(blocks: list[Block], width: float, height: float
+               ) -> list[tuple[Block, float, float]]:
+    """(block, size, height taken with the gap below) for each block: all a step smaller
+    (never below their floors) while they are taller than ``height``."""
+    scale = 1.0
+    while True:
+        placed: list[tuple[Block, float, float]] = []
+        for block in blocks:
+            if not block.text:
+                placed.append((block, 0.0, RULE_H if block.px == 0 else 0.0))
+                continue
+            px = max(block.floor, block.px * scale)
+            fitted = text_layout(block.text, width, block.box(px), px, bold=block.bold,
+                                 min_px=min(px, block.floor), max_lines=block.lines,
+                                 separator=SEPARATOR)
+            placed.append((block, px, fitted.height + fitted.px * 0.35))
+        total = sum(h for _, _, h in placed)
+        if total <= height or all(b.px * scale <= b.floor for b in blocks if b.text):
+            return placed
+        scale *= 0.92
