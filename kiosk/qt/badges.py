@@ -13,7 +13,7 @@ from kiosk.core.feeds import FeedHub
 from kiosk.qt import theme
 from kiosk.qt.fonts import font
 
-PX = 22
+PX = theme.FLOOR_SMALL  # legible from five metres (#13): was 22
 SIM = "模拟数据 · Simulated data"
 OFFLINE = "离线 · Offline"
 

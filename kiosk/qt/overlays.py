@@ -20,6 +20,7 @@ from kiosk.qt.fonts import font
 from kiosk.qt.text import draw_text
 
 BUTTON = 112  # design px: comfortably above the 48 px minimum
+LABEL_H = 44  # under each thumbnail: its number, at the floor for small text (#13)
 CORNER = 140  # the top-left corner where five taps ask to exit
 
 
@@ -132,7 +133,7 @@ class Overview:
         gap = 32
         self.thumb_w = (self.area.width() - gap * (self.cols - 1)) / self.cols
         self.thumb_h = min(self.thumb_w * canvas.height() / canvas.width(),
-                           (self.area.height() - gap * (self.rows - 1)) / self.rows - 36)
+                           (self.area.height() - gap * (self.rows - 1)) / self.rows - LABEL_H)
         self.thumb_w = self.thumb_h * canvas.width() / canvas.height()
         self.gap = gap
         bottom = canvas.height() - m * 1.1
@@ -155,7 +156,7 @@ class Overview:
         for k, index in enumerate(self.order[first:first + self.per_page]):
             row, col = divmod(k, self.cols)
             cells.append((index, QRectF(left + col * (self.thumb_w + self.gap),
-                                        self.area.top() + row * (self.thumb_h + 36 + self.gap),
+                                        self.area.top() + row * (self.thumb_h + LABEL_H + self.gap),
                                         self.thumb_w, self.thumb_h)))
         return cells
 
@@ -180,7 +181,7 @@ class Overview:
                    QColor(3, 8, 16, 238))
         draw_text(p, QRectF(theme.MARGIN, theme.MARGIN * 0.35, 900, 60),
                   "全部页面 · All slides", 40, theme.TEXT, bold=True, max_lines=1)
-        draw_text(p, self.version_rect, version_label(), 24, theme.MUTED,
+        draw_text(p, self.version_rect, version_label(), theme.FLOOR_SMALL, theme.MUTED,
                   align=Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, max_lines=1)
         p.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
         for index, rect in self.visible():
@@ -194,8 +195,9 @@ class Overview:
             p.setPen(pen)
             p.setBrush(Qt.BrushStyle.NoBrush)
             p.drawRect(rect)
-            draw_text(p, QRectF(rect.left(), rect.bottom() + 4, rect.width(), 32),
-                      f"{self.order.index(index) + 1}", 24, theme.MUTED, max_lines=1)
+            draw_text(p, QRectF(rect.left(), rect.bottom() + 4, rect.width(), LABEL_H - 4),
+                      f"{self.order.index(index) + 1}", theme.FLOOR_SMALL, theme.MUTED,
+                      max_lines=1)
         p.setPen(Qt.PenStyle.NoPen)
         p.setBrush(QColor(255, 255, 255, 30))
         p.drawEllipse(self.close_rect)
