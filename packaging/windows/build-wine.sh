@@ -70,7 +70,12 @@ w "$WINPY/python.exe" -m PyInstaller --noconfirm --clean --log-level WARN \
     --distpath build/bundle-windows --workpath build/pyinstaller-windows packaging/kiosk.spec \
     | grep -v -E 'api-ms-win-|Hidden import "pydantic.v1' || true
 B=build/bundle-windows/kiosk
-test -f $B/kiosk.exe && test -f $B/kioskw.exe
+test -f $B/kiosk.exe
+
+step "kioskw.exe, the windowless launcher (packaging/windows/launcher)"
+x86_64-w64-mingw32-windres -I packaging/windows/launcher packaging/windows/launcher/kioskw.rc \
+    -O coff -o "$W/kioskw.res"
+"${CC[@]}" -mwindows -municode -o $B/kioskw.exe packaging/windows/launcher/kioskw.c "$W/kioskw.res"
 "$PY" packaging/windows/winbuild.py absent "$S" "$B"
 echo "bundle: $(du -sm $B | cut -f1) MB ($B)"
 

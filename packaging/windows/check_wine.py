@@ -7,7 +7,7 @@ under Wine (packaging/README.md, "What is verified where").
    slide that shows no live data is pixel-identical to the Linux source tree's render.
 2. ``kioskw.exe run --exit-after`` on Wine's X11 driver under Xvfb: the screen shows the first
    slide full screen, the exit is clean, and the log and cache land in one folder,
-   %LOCALAPPDATA%\\kiosk\\{Logs,Cache}.
+   %LOCALAPPDATA%\\kiosk\\{Logs,Cache}. Ending ``kioskw.exe`` (the launcher) ends its ``kiosk.exe``.
 3. ``setup.exe /S``: the installed app exports; the Add/Remove Programs entry; the Start-menu
    shortcuts in the all-users Start menu; ``kiosk autostart enable|disable`` and the Run value.
 4. ``uninstall.exe /S``: no file, shortcut or registry key of it is left.
@@ -224,6 +224,49 @@ def show(work: Path) -> None:
     print(f"ok: log and cache in one folder: %LOCALAPPDATA%\\kiosk\\{{{', '.join(folders)}}}")
 
 
+def shows_running() -> list[str]:
+    """The kiosk.exe processes of this machine's Wine (each is a Linux process)."""
+    found = subprocess.run(["pgrep", "-af", r"\\kiosk\.exe"], capture_output=True, text=True)
+    return [line for line in found.stdout.splitlines() if "pgrep" not in line]
+
+
+def launcher(work: Path) -> None:
+    """kioskw.exe, the windowless launcher: when it is ended the way the supervisor ends a
+    frozen show (TerminateProcess), the kiosk.exe it started ends too (its job object)."""
+    local = unix(must(wine("cmd", "/c", "echo", "%LOCALAPPDATA%"), "echo").strip())
+    log = local / "kiosk" / "Logs" / "kiosk.log"
+    log.unlink(missing_ok=True)
+    run = subprocess.Popen(
+        ["wine", str(BUNDLE / "kioskw.exe"), "run",
+         winpath(BUNDLE / "_internal" / "slides" / "zhuhai.yaml")],
+        env=wine_env(QT_QPA_PLATFORM="offscreen"), stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT, text=True, errors="replace")
+    started = time.monotonic()
+    try:
+        while "first frame painted" not in (log.read_text("utf-8", "replace")
+                                            if log.exists() else ""):
+            if run.poll() is not None or time.monotonic() - started > 90:
+                fail("kioskw.exe run (offscreen) painted no frame:\n"
+                     + (log.read_text("utf-8", "replace") if log.exists() else "no log"))
+            time.sleep(0.5)
+        if not shows_running():
+            fail("kioskw.exe is showing, but no kiosk.exe process is running under it")
+        must(wine("taskkill", "/F", "/IM", "kioskw.exe"), "taskkill /F /IM kioskw.exe")
+        ended = time.monotonic()
+        while shows_running():
+            if time.monotonic() - ended > 15:
+                fail("kiosk.exe still runs after its kioskw.exe was ended:\n"
+                     + "\n".join(shows_running()))
+            time.sleep(0.5)
+        print(f"ok: kioskw.exe ended with TerminateProcess: its kiosk.exe ended within "
+              f"{time.monotonic() - ended:.1f} s")
+    finally:
+        if run.poll() is None:
+            run.kill()
+        run.communicate(timeout=60)
+        subprocess.run(["wineserver", "-k"], env=wine_env(), timeout=60)
+
+
 def reg_values(key: str) -> dict[str, str] | None:
     """``wine reg query KEY``: its values by name, or None when the key does not exist."""
     done = wine("reg", "query", key)
@@ -320,6 +363,7 @@ def main() -> None:
         renders = Renders(work)
         frozen(work, version, renders)
         show(work)
+        launcher(work)
         installed(work, setup, version, renders)
         uninstalled()
     finally:
