@@ -42,6 +42,7 @@ def _summary(result: LoadResult, path: Path) -> str:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    from kiosk.core.fitcheck import fit_problems
     from kiosk.core.glyphs import glyph_problems
     from kiosk.core.loader import load_deck
 
@@ -54,6 +55,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         warnings = [f"{display_path(path)}: warning: {w}"
                     for w in (result.deck.warnings if result.deck else [])]
         warnings += [str(p) for p in glyph_problems(result)]  # boxes on screen (#14)
+        warnings += [str(p) for p in fit_problems(result)]  # cut on screen (#13)
         for warning in warnings:  # the exit code stays, unless --strict
             print(warning)
         if result.problems or (args.strict and warnings):
@@ -154,7 +156,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("decks", nargs="+", metavar="DECK")
     check.add_argument("--strict", action="store_true",
                        help="warnings are problems too (exit 1): no PIN, characters that no "
-                            "bundled font draws")
+                            "bundled font draws, text too long for its slide")
     check.set_defaults(func=cmd_check)
 
     schema = sub.add_parser("schema", help="print the deck JSON Schema")

@@ -8,6 +8,7 @@ One algorithm, Qt-free, for the show and for ``kiosk check``: the show measures 
 from __future__ import annotations
 
 import functools
+import itertools
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -112,10 +113,12 @@ def _final(text: str, width: float, measure: linebreak.Measure, lang: str, wrap:
 @dataclass(frozen=True)
 class _Face:
     upm: int
-    advances: dict[int, int]  # code point -> advance (font units)
-    glyphs: dict[int, str]  # code point -> glyph name
-    kerning: dict[tuple[str, str], int]
+    advances: dict[str, int]  # character -> advance (font units)
+    kerning: dict[tuple[str, str], int]  # pairs of characters -> adjustment (font units)
     line: float  # ascent + descent + gap, in ems
+
+
+KERNED_BELOW = 0x3000  # kerning is read for Latin, Greek, Cyrillic…; CJK is set solid
 
 
 @functools.cache
@@ -126,45 +129,49 @@ def _face(family: str, bold: bool) -> _Face:
         cmap = font.getBestCmap()
         hmtx = font["hmtx"]
         hhea = font["hhea"]
-        upm = font["head"].unitsPerEm
-        advances = {code: hmtx[name][0] for code, name in cmap.items()}
-        kerning = _kerning(font) if "GPOS" in font else {}
-        return _Face(upm, advances, dict(cmap), kerning,
-                     (hhea.ascent - hhea.descent + hhea.lineGap) / upm)
+        advances = {chr(code): hmtx[name][0] for code, name in cmap.items()}
+        chars: dict[str, list[str]] = {}
+        for code, name in cmap.items():
+            if code < KERNED_BELOW:
+                chars.setdefault(name, []).append(chr(code))
+        kerning = _kerning(font, chars) if "GPOS" in font else {}
+        return _Face(font["head"].unitsPerEm, advances, kerning,
+                     (hhea.ascent - hhea.descent + hhea.lineGap) / font["head"].unitsPerEm)
 
 
-def _kerning(font: object) -> dict[tuple[str, str], int]:
-    """Pair adjustments of the 'kern' feature (PairPos formats 1 and 2), as Qt applies them."""
+def _kerning(font: object, chars: dict[str, list[str]]) -> dict[tuple[str, str], int]:
+    """Pair adjustments of the 'kern' feature (PairPos formats 1 and 2) between the
+    characters of ``chars`` (glyph name -> characters), as Qt applies them."""
     table = font["GPOS"].table  # type: ignore[index]
     indices = {i for record in table.FeatureList.FeatureRecord
                if record.FeatureTag == "kern" for i in record.Feature.LookupListIndex}
-    pairs: dict[tuple[str, str], int] = {}
-    glyph_order = font.getGlyphOrder()  # type: ignore[attr-defined]
+    glyph_pairs: dict[tuple[str, str], int] = {}
     for index in sorted(indices):
         for sub in table.LookupList.Lookup[index].SubTable:
             sub = getattr(sub, "ExtSubTable", sub)
-            if getattr(sub, "LookupType", 2) != 2:
-                continue
+            covered = [(k, g) for k, g in enumerate(sub.Coverage.glyphs) if g in chars]
+            firsts = [g for _, g in covered]
             if sub.Format == 1:
-                for first, pair_set in zip(sub.Coverage.glyphs, sub.PairSet, strict=False):
-                    for record in pair_set.PairValueRecord:
+                for k, first in covered:  # only these pair sets are read (lazily)
+                    for record in sub.PairSet[k].PairValueRecord:
                         value = getattr(record.Value1, "XAdvance", 0) or 0
-                        if value:
-                            pairs.setdefault((first, record.SecondGlyph), value)
+                        if value and record.SecondGlyph in chars:
+                            glyph_pairs.setdefault((first, record.SecondGlyph), value)
             elif sub.Format == 2:
-                class1 = sub.ClassDef1.classDefs
-                class2 = sub.ClassDef2.classDefs
+                class1, class2 = dict(sub.ClassDef1.classDefs), dict(sub.ClassDef2.classDefs)
                 seconds: dict[int, list[str]] = {}
-                for name in glyph_order:
+                for name in chars:
                     seconds.setdefault(class2.get(name, 0), []).append(name)
-                for first in sub.Coverage.glyphs:
+                for first in firsts:
                     row = sub.Class1Record[class1.get(first, 0)].Class2Record
-                    for c2, record in enumerate(row):
-                        value = getattr(record.Value1, "XAdvance", 0) or 0 if record.Value1 else 0
-                        if value and c2:
-                            for second in seconds.get(c2, []):
-                                pairs.setdefault((first, second), value)
-    return pairs
+                    for c2, names in seconds.items():
+                        record = row[c2]
+                        value = (getattr(record.Value1, "XAdvance", 0) or 0
+                                 if record.Value1 else 0)
+                        for second in names if value else ():
+                            glyph_pairs.setdefault((first, second), value)
+    return {(a, b): value for (first, second), value in glyph_pairs.items()
+            for a in chars[first] for b in chars[second]}
 
 
 def families_for(lang: str) -> tuple[str, ...]:
@@ -179,21 +186,29 @@ def font_measure(px: float, bold: bool = False,
                  families: tuple[str, ...] = (SIMPLIFIED, LATIN)) -> linebreak.Measure:
     """``measure(str) -> width`` in px of the bundled fonts at ``px`` (rounded as the show
     rounds a font's pixel size), with their kerning: within 0.5% of what Qt measures."""
-    faces = [_face(f, bold) for f in families]
-    size = max(1, round(px))
+    first = _face(families[0], bold)
+    scale = max(1, round(px)) / first.upm
+    widths: dict[str, float] = {}
+    owner: dict[str, int] = {}
+    faces: list[_Face] = [first]
 
+    def face(k: int) -> _Face:  # the fallback families are read when a character needs them
+        while len(faces) <= k:
+            faces.append(_face(families[len(faces)], bold))
+        return faces[k]
+
+    def width(char: str) -> float:
+        k = next((k for k in range(len(families)) if char in face(k).advances), 0)
+        owner[char] = k
+        widths[char] = faces[k].advances.get(char, faces[k].upm) * scale
+        return widths[char]
+
+    @functools.lru_cache(maxsize=8192)
     def measure(text: str) -> float:
-        total = 0.0
-        previous: tuple[_Face, str] | None = None
-        for char in text:
-            code = ord(char)
-            face = next((f for f in faces if code in f.advances), faces[0])
-            name = face.glyphs.get(code, ".notdef")
-            advance = face.advances.get(code, face.upm)
-            if previous is not None and previous[0] is face:
-                advance += face.kerning.get((previous[1], name), 0)
-            total += advance * size / face.upm
-            previous = (face, name)
+        total = sum(widths.get(c) or width(c) for c in text)
+        for a, b in itertools.pairwise(text):
+            if a < "\u3000" and b < "\u3000" and owner[a] == owner[b]:
+                total += faces[owner[a]].kerning.get((a, b), 0) * scale
         return total
 
     return measure

@@ -53,6 +53,22 @@ SUBTITLE = (40, FLOOR_SECONDARY, 3)
 SUBTITLE_SECOND = (FLOOR_SECONDARY, FLOOR_SECONDARY, 3)
 
 
+def lines_for(lines: int, w: float, h: float) -> int:
+    """A portrait canvas is narrow and tall: a heading, a title slide's line or the source
+    line may take one line more there than in landscape."""
+    return lines + 1 if h > w else lines
+
+
+def title_slide_blocks(w: float, h: float) -> list[tuple[float, float, int]]:
+    """(px, floor, lines) of a title slide's kicker, name, the name's partner line, the
+    rule (zeros), subtitle and the subtitle's partner line, on a ``w`` x ``h`` canvas."""
+    name = (TITLE_SLIDE_PX if h <= w else TITLE_SLIDE_PORTRAIT_PX, TITLE_SLIDE_MIN_PX,
+            TITLE_SLIDE_LINES)
+    blocks = [KICKER, name, TITLE_SECOND, (0, 0, 0), SUBTITLE, SUBTITLE_SECOND]
+    return [(px, floor, lines if k in (0, 3) else lines_for(lines, w, h))
+            for k, (px, floor, lines) in enumerate(blocks)]
+
+
 def content_width(w: float) -> float:
     return w - 2 * MARGIN
 
