@@ -10,7 +10,9 @@ BudouX runs once per text, not per frame.
 
 from __future__ import annotations
 
+import contextlib
 import functools
+from collections.abc import Iterator
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter
@@ -56,8 +58,25 @@ def layout(text: str, width: float, height: float, px: float, bold: bool = False
            min_px: float = FLOOR_SMALL, max_lines: int = 3, wrap: bool = True,
            balance: bool = True, separator: str | None = None) -> Fitted:
     """How ``text`` is set in a ``width`` x ``height`` box (kiosk.core.fit.fit_text)."""
-    return _layout(text, round(width, 2), round(height, 2), round(px, 3), bold, min_px,
-                   max_lines, wrap, balance, separator, tuple(families()))
+    fitted = _layout(text, round(width, 2), round(height, 2), round(px, 3), bold, min_px,
+                     max_lines, wrap, balance, separator, tuple(families()))
+    for seen in _recorders:
+        seen.append((text, fitted))
+    return fitted
+
+
+_recorders: list[list[tuple[str, Fitted]]] = []
+
+
+@contextlib.contextmanager
+def recording() -> Iterator[list[tuple[str, Fitted]]]:
+    """Every (text, layout) laid out inside the block, in order (tests, bench/linebreak)."""
+    seen: list[tuple[str, Fitted]] = []
+    _recorders.append(seen)
+    try:
+        yield seen
+    finally:
+        _recorders.remove(seen)
 
 
 @functools.lru_cache(maxsize=2048)

@@ -245,7 +245,8 @@ class SlideView:
         if title:
             left, width = m + layout.HEADING_INDENT, layout.heading_width(w)
             one = spacing(layout.TITLE_PX, True)
-            fitted = text_layout(title, width, layout.TITLE_LINES * one, layout.TITLE_PX,
+            fitted = text_layout(title, width, layout.lines_for(layout.TITLE_LINES, w, h) * one,
+                                 layout.TITLE_PX,
                                  bold=True, min_px=layout.TITLE_MIN_PX, max_lines=1)
             used = draw_lines(p, QRectF(left, top, width, fitted.height), fitted, theme.TEXT,
                               bold=True)
@@ -255,8 +256,8 @@ class SlideView:
             sub = self.ctx.secondary(self.slide.title)
             if sub:
                 px = layout.HEADING_SUB_PX
-                used = draw_text(p, QRectF(left, top + 4, width,
-                                           layout.HEADING_SUB_LINES * spacing(px)),
+                lines = layout.lines_for(layout.HEADING_SUB_LINES, w, h)
+                used = draw_text(p, QRectF(left, top + 4, width, lines * spacing(px)),
                                  sub, px, theme.MUTED, max_lines=1, min_px=px)
                 top = max(top + 4 + spacing(px), used.bottom())
             top += layout.HEADING_GAP
@@ -273,8 +274,8 @@ class SlideView:
         if not text:
             return None
         px, width = layout.SOURCE_PX, layout.source_width(w, h)
-        fitted = text_layout(text, width, layout.SOURCE_LINES * spacing(px), px, min_px=px,
-                             max_lines=1)
+        lines = layout.lines_for(layout.SOURCE_LINES, w, h)
+        fitted = text_layout(text, width, lines * spacing(px), px, min_px=px, max_lines=1)
         bottom = layout.source_bottom(w, h)
         return QRectF(theme.MARGIN, bottom - fitted.height, width, fitted.height), fitted
 

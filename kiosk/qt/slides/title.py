@@ -25,16 +25,14 @@ class TitleView(SlideView):
     def blocks(self) -> list[Block]:
         """The title slide's lines, top to bottom, with their sizes and floors."""
         ctx, slide = self.ctx, self.slide
-        big = layout.TITLE_SLIDE_PX if not ctx.portrait else layout.TITLE_SLIDE_PORTRAIT_PX
-        return [
-            Block(ctx.primary(slide.kicker), *layout.KICKER, theme.ACCENT),
-            Block(ctx.primary(slide.title), big, layout.TITLE_SLIDE_MIN_PX,
-                  layout.TITLE_SLIDE_LINES, theme.TEXT, bold=True),
-            Block(ctx.secondary(slide.title), *layout.TITLE_SECOND, theme.MUTED),
-            Block("", 0, 0, 0, theme.WARM),  # the rule
-            Block(ctx.primary(slide.subtitle), *layout.SUBTITLE, theme.TEXT),
-            Block(ctx.secondary(slide.subtitle), *layout.SUBTITLE_SECOND, theme.MUTED),
-        ]
+        specs = layout.title_slide_blocks(ctx.canvas.width(), ctx.canvas.height())
+        texts = [(ctx.primary(slide.kicker), theme.ACCENT), (ctx.primary(slide.title), theme.TEXT),
+                 (ctx.secondary(slide.title), theme.MUTED), ("", theme.WARM),  # the rule
+                 (ctx.primary(slide.subtitle), theme.TEXT),
+                 (ctx.secondary(slide.subtitle), theme.MUTED)]
+        return [Block(text, px, floor, lines, color, bold=k == 1)
+                for k, ((text, color), (px, floor, lines)) in enumerate(zip(texts, specs,
+                                                                            strict=True))]
 
     def paint_content(self, p: QPainter, rect: QRectF) -> None:
         self._paint_rings(p, rect)
