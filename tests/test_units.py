@@ -95,6 +95,10 @@ def test_chinese_reads_as_written():
     assert shown(92.6, 2, "亿元", lang="zh") == "92.60 亿元"
     assert shown(4_320_000, 0, "平方米", lang="zh") == "432万 平方米"
     assert shown(1975, 0, "次/分钟", lang="zh") == "1975 次/分钟"
+    assert shown(18500, 0, "次/分钟", lang="zh") == "1.85万 次/分钟"
+    # a percentage is never scaled: 12345.6% is not 1.23万%
+    assert shown(12345.6, 1, "%", lang="zh") == "12345.6 %"
+    assert shown(12345.6, 1, "%") == "12,345.6 %"
 
 
 def test_an_unknown_unit_is_shown_as_written_and_reported():

@@ -11,9 +11,10 @@ WAN = 10_000  # 万
 def magnitude(value: float, unit: str = "") -> tuple[float, str]:
     """The divisor and suffix for ``value``: 亿 from 1e8, 万 from 1e4, none below.
 
-    A unit that already carries a magnitude (亿元, 万平方米) keeps the number as written.
+    A unit that already carries a magnitude (亿元, 万平方米) keeps the number as written, and
+    so does a percentage (12345.6% is not 1.23万%).
     """
-    if unit[:1] in ("亿", "万"):
+    if unit[:1] in ("亿", "万") or unit.strip() in ("%", "‰", "％"):
         return 1.0, ""
     size = abs(value)
     if size >= YI:

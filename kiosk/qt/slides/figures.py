@@ -225,6 +225,10 @@ class FiguresView(SlideView):
                        ctx.primary(item.note), ctx.secondary(item.note), change,
                        item.kind == "target", tags)
 
+    def tag_texts(self, item: FigureItem) -> list[str]:
+        """The tags beside a figure's number, as drawn: 目标 · TARGET, 模拟 · SIMULATED."""
+        return [text for text, _ in self._figure(item).tags]
+
     def _tag(self, text: Text) -> str:
         second = self.ctx.secondary(text)
         return f"{self.ctx.primary(text)} · {second}" if second else self.ctx.primary(text)

@@ -1,0 +1,369 @@
+"""Figures slides as a visitor sees them (#13): one grid, a hero for one number, targets that
+do not look like results, simulated numbers marked, both languages at a readable size."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QPointF, QSize
+from PySide6.QtGui import QPainter
+
+from kiosk.core.feeds import FeedHub
+from kiosk.qt import theme
+from kiosk.qt.slides.figures import FiguresView
+from kiosk.qt.stage import Stage
+
+from .conftest import DEMO_DECK, as_array
+from .render_util import deck_from
+
+SIZES = [(1920, 1080), (1080, 1920), (3840, 2160), (1280, 720)]
+
+
+def figures(tmp_path, *slides, **deck):
+    """A deck of figures slides: each slide a list of items (or a full slide mapping)."""
+    return deck_from(tmp_path, {"title": "t", **deck, "slides": [
+        s if isinstance(s, dict) else {"type": "figures", "title": {"zh": "标题", "en": "Title"},
+                                       "items": s} for s in slides]})
+
+
+def show(deck, index=0, size=(1920, 1080), lang=None, feeds=None, elapsed=1e6,
+         animations=False):
+    stage = Stage(deck, QSize(*size), lang=lang, animations=animations, feeds=feeds)
+    image = stage.render(index, elapsed)
+    return stage, as_array(image)
+
+
+def colour_mask(pixels, colour, tolerance=40):
+    """Pixels within ``tolerance`` of ``colour`` (a QColor) in every channel."""
+    b, g, r = (pixels[:, :, i].astype(int) for i in range(3))
+    return ((abs(r - colour.red()) < tolerance) & (abs(g - colour.green()) < tolerance)
+            & (abs(b - colour.blue()) < tolerance))
+
+
+def amber(pixels):
+    return colour_mask(pixels, theme.WARM, 50)
+
+
+def box(stage, rect):
+    """A design-px QRectF as device (top, bottom, left, right) slice bounds."""
+    r = stage.transform().mapRect(rect)
+    return round(r.top()), round(r.bottom()), round(r.left()), round(r.right())
+
+
+def bright(pixels, threshold=200):
+    return pixels[:, :, :3].min(axis=2) > threshold  # near-white: the numbers and labels
+
+
+def runs(flags):
+    """(start, end) of each run of True in a 1-D boolean array."""
+    padded = np.concatenate([[False], flags, [False]]).astype(int)
+    edges = np.flatnonzero(np.diff(padded))
+    return list(zip(edges[::2], edges[1::2], strict=True))
+
+
+def accent_runs(stage, pixels, x=98.0, below=150.0):
+    """Vertical runs of the cards' accent bar at design x (the left edge of a card)."""
+    column = round(stage.transform().map(QPointF(x, 0)).x())
+    top = round(stage.transform().map(QPointF(0, below)).y())
+    flags = colour_mask(pixels[top:, column:column + 1], theme.ACCENT, 30)[:, 0]
+    return [(a + top, b + top) for a, b in runs(flags) if b - a > 20]
+
+
+@pytest.fixture
+def drawn(monkeypatch):
+    """Every string the figures view draws, with its size in design px."""
+    calls: list[tuple[str, int]] = []
+    original = QPainter.drawText
+    inside = [False]
+
+    def record(self, *args):
+        if inside[0]:
+            text = next((a for a in reversed(args) if isinstance(a, str)), "")
+            calls.append((text, self.font().pixelSize()))
+        return original(self, *args)
+
+    paint_content, paint_over = FiguresView.paint_content, FiguresView.paint_over
+
+    def content(self, p, rect):
+        inside[0] = True
+        try:
+            return paint_content(self, p, rect)
+        finally:
+            inside[0] = False
+
+    def over(self, p, elapsed):
+        inside[0] = True
+        try:
+            return paint_over(self, p, elapsed)
+        finally:
+            inside[0] = False
+
+    monkeypatch.setattr(QPainter, "drawText", record)
+    monkeypatch.setattr(FiguresView, "paint_content", content)
+    monkeypatch.setattr(FiguresView, "paint_over", over)
+    return calls
+
+
+# ---------------------------------------------------------------------------- targets
+def test_a_target_is_outlined_not_filled_and_tagged(app, tmp_path):
+    deck = figures(tmp_path, [
+        {"value": 88, "unit": "%", "label": "实际完成"},
+        {"value": 88, "unit": "%", "label": "计划目标", "kind": "target"}])
+    stage, pixels = show(deck)
+    result, target = stage.view(0).cards
+    assert not result.target and target.target
+    # the result's card is filled, the target's is not: the same spot inside each card
+    for card, filled in ((result, True), (target, False)):
+        t, b, left, right = box(stage, card.rect)
+        patch = pixels[b - 60:b - 20, right - 60:right - 20, :3].astype(int).mean()
+        background = pixels[b - 60:b - 20, right + 8:right + 16, :3].astype(int).mean()
+        assert bool(patch - background > 4) is filled, (card, patch, background)
+    # a dashed amber outline round the target only
+    t, b, left, right = box(stage, target.rect)
+    assert 0.3 < amber(pixels[t:t + 3, left:right]).any(axis=0).mean() < 0.9  # dashes, not a line
+    t, b, left, right = box(stage, result.rect)
+    assert not amber(pixels[t:b, left:right]).any()
+    # the tag: amber text in an amber pill, right above the target's number
+    assert not result.tags and len(target.tags) == 1
+    tag = target.tags[0]
+    t, b, left, right = box(stage, tag)
+    assert amber(pixels[t:b, left:right]).mean() > 0.08
+    assert 0 <= target.number.top() - tag.bottom() < 80
+    # the number: solid for the result, an outline for the target (same value, same size)
+    assert result.number.size() == target.number.size()
+    solid = [bright(pixels[slice(*box(stage, c.number)[:2]), slice(*box(stage, c.number)[2:])])
+             .mean() for c in (result, target)]
+    assert solid[0] > 2.5 * solid[1] > 0, solid
+
+
+def test_a_target_hero_is_framed_and_tagged_a_result_is_not(app, tmp_path):
+    deck = figures(tmp_path, [{"value": 100, "unit": "亿元", "prefix": "不少于",
+                               "label": "再投入园区配套设施建设", "kind": "target"}],
+                   [{"value": 100, "unit": "亿元", "prefix": "不少于",
+                     "label": "再投入园区配套设施建设"}])
+    _, plan = show(deck, 0)
+    _, done = show(deck, 1)
+    assert amber(plan).sum() > 3000  # the dashed frame and the 目标 · TARGET tag
+    assert amber(done).sum() < 50
+
+
+@pytest.mark.parametrize(("lang", "tag"), [
+    ("zh", "目标 · TARGET"), ("zh-Hant", "目標 · TARGET"), ("en", "TARGET · 目标"),
+    ("pt", "META · 目标")])
+def test_the_target_tag_pairs_the_screens_language_with_its_partner(app, tmp_path, lang, tag):
+    deck = figures(tmp_path, [{"value": 20, "unit": "%", "prefix": "最高", "label": "奖补比例",
+                               "kind": "target"}], languages=["zh", "zh-Hant", "en", "pt"])
+    stage, _ = show(deck, lang=lang)
+    view = stage.view(0)
+    assert view.tag_texts(deck.slides[0].items[0]) == [tag]
+
+
+# ---------------------------------------------------------------------------- simulated
+def sim_deck(tmp_path, label=True):
+    return figures(tmp_path, [
+        {"value": {"source": "calls"}, "unit": "次/分钟", "decimals": 0, "label": "调用量"},
+        {"value": 66, "unit": "%", "label": "签约率"}],
+        sources={"calls": {"kind": "sim", "seed": 3, "start": 1850, "step": 5,
+                           "refresh": "1s", "label": label}})
+
+
+def test_a_simulated_number_is_marked_right_beside_it(app, tmp_path):
+    (tmp_path / "b").mkdir()
+    marked, unmarked = sim_deck(tmp_path), sim_deck(tmp_path / "b", label=False)
+    images = []
+    for deck in (marked, unmarked):
+        hub = FeedHub(deck.sources, 0.0, 0.0)
+        hub.tick(0.0, 0.0)
+        stage, pixels = show(deck, feeds=hub)
+        images.append((stage, pixels))
+    stage, pixels = images[0]
+    live, static = stage.view(0).cards
+    assert len(live.tags) == 1 and not static.tags
+    tag = live.tags[0]
+    assert stage.view(0).tag_texts(marked.slides[0].items[0]) == ["模拟 · SIMULATED"]
+    # right above the number, on its left edge: read together with it
+    assert 0 <= live.number.top() - tag.bottom() < 80
+    assert tag.left() <= live.number.left() + 40
+    t, b, left, right = box(stage, tag)
+    assert bright(pixels[t:b, left:right], 180).mean() > 0.05  # its text is there
+    # label: false takes the mark away, and only the mark: the number reads the same
+    plain_stage, plain = images[1]
+    plain_live = plain_stage.view(0).cards[0]
+    assert not plain_live.tags
+    t, b, left, right = box(stage, live.number)
+    t2, b2, left2, right2 = box(plain_stage, plain_live.number)
+    assert (bright(pixels[t:b, left:right]) == bright(plain[t2:b2, left2:right2])).mean() > 0.97
+
+
+# ---------------------------------------------------------------------------- languages
+def test_a_note_shows_its_partner_language_at_a_readable_size(app, tmp_path, drawn):
+    label = {"zh": "互联网和相关服务业营收增长", "en": "Internet services revenue"}
+    deck = figures(tmp_path, [{"value": 433.4, "unit": "%", "label": label,
+                               "note": {"zh": "增速全省第一", "en": "Fastest in Guangdong"}}])
+    show(deck, lang="zh")
+    sizes = dict(drawn)
+    assert sizes["增速全省第一"] >= theme.FLOOR_SMALL
+    assert sizes["Fastest in Guangdong"] >= theme.FLOOR_SMALL
+    assert sizes["Internet services revenue"] >= theme.FLOOR_SECONDARY
+    drawn.clear()
+    show(deck, lang="en")
+    sizes = dict(drawn)
+    assert sizes["Fastest in Guangdong"] >= theme.FLOOR_SMALL
+    assert sizes["增速全省第一"] >= theme.FLOOR_SMALL
+    assert sizes["互联网和相关服务业营收增长"] >= theme.FLOOR_SECONDARY
+
+
+def test_english_screens_read_money_and_area_in_english(app, tmp_path, drawn):
+    deck = figures(tmp_path, [
+        {"value": 92.64, "unit": "亿元", "label": {"zh": "产值", "en": "Output"}},
+        {"value": 432, "unit": "万平方米", "label": {"zh": "租赁面积", "en": "Floor area leased"}},
+        {"value": 5, "prefix": "第", "unit": "名", "label": {"zh": "全省排名", "en": "Rank"}}])
+    show(deck, lang="en")
+    texts = [text for text, _ in drawn]
+    assert {"RMB", "9.26", "bn", "4.32", "million m²", "5th"} <= set(texts), texts
+    assert not [t for t in texts if any(c in t for c in "亿万元第名")
+                and t not in ("产值", "租赁面积", "全省排名")], texts
+    drawn.clear()
+    show(deck, lang="zh")
+    assert {"92.64", "亿元", "432", "万平方米", "第", "5", "名"} <= {t for t, _ in drawn}
+
+
+def test_the_english_count_up_moves_the_number_and_keeps_its_words(app, tmp_path, drawn):
+    deck = figures(tmp_path, [{"value": 92.64, "unit": "亿元",
+                               "label": {"zh": "产值", "en": "Output"}}])
+    show(deck, lang="en", elapsed=0.4, animations=True)
+    texts = [text for text, _ in drawn]
+    assert "RMB" in texts and "bn" in texts
+    moving = [t for t in texts if t.replace(".", "").isdigit()]
+    assert len(moving) == 1 and 0 < float(moving[0]) < 9.26 and len(moving[0].split(".")[1]) == 2
+
+
+# ---------------------------------------------------------------------------- the floor
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_no_figure_text_is_drawn_below_the_floor(app, drawn, size, lang):
+    from kiosk.core import load_deck
+
+    deck = load_deck(DEMO_DECK).deck
+    assert deck is not None
+    stage = Stage(deck, QSize(*size), lang=lang, animations=False)
+    partner = "en" if lang == "zh" else "zh"
+    for index, slide in enumerate(deck.slides):
+        if slide.type != "figures":
+            continue
+        drawn.clear()
+        stage.render(index, 1e6)
+        assert drawn, f"slide {index + 1}: nothing drawn"
+        seconds = [item.label.own(partner) for item in slide.items]
+        for text, px in drawn:
+            assert px >= theme.FLOOR_SMALL, (index + 1, text, px)
+            if text and any(text in second for second in seconds if second):
+                assert px >= theme.FLOOR_SECONDARY, (index + 1, text, px)
+
+
+# ---------------------------------------------------------------------------- one grid
+def test_cards_start_on_one_line_whatever_the_title_and_the_count(app, tmp_path):
+    item = {"value": 41, "unit": "家", "label": {"zh": "新增企业", "en": "New companies"}}
+    long_title = {"zh": "二〇二三年至二〇二四年上半年 · 创新型企业梯队与制造业单项冠军的全部情况",
+                  "en": "2023 to H1 2024 · every tier of innovative companies and champions"}
+    deck = figures(tmp_path, [item] * 2,
+                   {"type": "figures", "title": long_title, "items": [item] * 3},
+                   {"type": "figures", "title": "只有中文标题", "items": [item] * 4},
+                   {"type": "figures", "items": [item] * 2},
+                   {"type": "figures", "title": "五项", "items": [item] * 5})
+    for size in ((1920, 1080), (1080, 1920)):
+        tops = []
+        for index in range(len(deck.slides)):
+            stage, pixels = show(deck, index, size=size)
+            tops.append(accent_runs(stage, pixels)[0][0])
+        assert max(tops) - min(tops) <= 1, (size, tops)
+
+
+def number_heights(stage, pixels, cards):
+    """The height of each card's first band of near-white pixels: its number's digits."""
+    heights = []
+    for card in cards:
+        t, b, left, right = box(stage, card.rect)
+        rows = bright(pixels[t:b, left:right]).any(axis=1)
+        start, end = runs(rows)[0]
+        heights.append(end - start)
+    return heights
+
+
+def test_numbers_of_a_slide_share_one_size_so_labels_share_a_baseline(app, tmp_path):
+    deck = figures(tmp_path, [
+        {"value": 8, "unit": "%", "label": "短"},
+        {"value": 12345.67, "unit": "%", "label": "长数字"},
+        {"value": 96, "unit": "%", "label": "中"}])
+    stage, pixels = show(deck)
+    cards = stage.view(0).cards
+    heights = number_heights(stage, pixels, cards)
+    assert max(heights) - min(heights) <= 2, heights
+    # the labels start on one line: the second band of bright rows in each card
+    label_tops = []
+    for card in cards:
+        t, b, left, right = box(stage, card.rect)
+        label_tops.append(runs(bright(pixels[t:b, left:right]).any(axis=1))[1][0])
+    assert max(label_tops) - min(label_tops) <= 2, label_tops
+
+
+def test_a_single_figure_is_a_centred_hero_of_about_300_px(app, tmp_path):
+    deck = figures(tmp_path, [{"value": 92.64, "unit": "亿元", "change": "+27.95%",
+                               "label": {"zh": "低空经济产业产值", "en": "Low-altitude output"}}])
+    for size, scale in (((1920, 1080), 1.0), ((3840, 2160), 2.0)):
+        _, pixels = show(deck, size=size)
+        mask = bright(pixels)
+        top = round(240 * scale)  # below the heading
+        rows = runs(mask[top:].any(axis=1))
+        start, end = rows[0]
+        cap = (end - start) / scale
+        assert 0.7 * 300 <= cap <= 0.8 * 300, cap  # digits of a ~300 px font
+        columns = np.flatnonzero(mask[top + start:top + end].any(axis=0))
+        centre = (columns[0] + columns[-1]) / 2 / scale
+        # the number and its 亿元 (accent, not white) sit round the middle: white part left
+        assert abs(centre - 960) < 160, centre
+        assert columns[0] / scale > 300  # not pushed to the left edge of a half-empty card
+
+
+def test_a_portrait_2x2_grid_has_no_gap_between_its_rows(app, tmp_path):
+    item = {"value": 41, "unit": "家", "label": {"zh": "新增企业", "en": "New companies"},
+            "note": "数量超过前4批次总和"}
+    deck = figures(tmp_path, [item] * 4)
+    stage, pixels = show(deck, size=(1080, 1920))
+    bars = accent_runs(stage, pixels)
+    assert len(bars) == 2
+    assert bars[1][0] - bars[0][1] <= 45, bars  # the 40 px gutter, not ~390 px
+
+
+@pytest.mark.parametrize("size", [(1920, 1080), (1080, 1920)], ids=["landscape", "portrait"])
+@pytest.mark.parametrize("count", [3, 4])
+def test_three_and_four_figures_fill_one_even_grid(app, tmp_path, size, count):
+    item = {"value": 140.24, "unit": "亿元", "label": {"zh": "完成年度投资", "en": "Invested"}}
+    deck = figures(tmp_path, [item] * count)
+    stage, _ = show(deck, size=size)
+    cards = stage.view(0).cards
+    assert len({round(c.rect.width()) for c in cards}) == 1  # one column width
+    assert len({round(c.rect.height()) for c in cards}) == 1  # rows of equal height
+    rows = sorted({round(c.rect.top()) for c in cards})
+    for upper, lower in itertools.pairwise(rows):
+        height = round(cards[0].rect.height())
+        assert abs(lower - upper - height - 40) <= 1  # one gutter
+    for card in cards:  # every card inside the canvas, below the heading
+        assert stage.canvas.height() * 0.15 < card.rect.top()
+        assert card.rect.bottom() < stage.canvas.height() - 96 * 0.72
+
+
+# ---------------------------------------------------------------------------- colours
+@pytest.mark.parametrize(("languages", "rise"), [
+    (["en", "zh"], theme.FALL_CN),  # international: a rise is green
+    (["zh", "en"], theme.RISE_CN)])  # Chinese: a rise is red
+def test_a_rise_is_green_for_an_english_first_deck_and_red_for_a_chinese_one(
+        app, tmp_path, languages, rise):
+    deck = figures(tmp_path, [{"value": 92.64, "unit": "亿元", "change": "+27.95%",
+                               "label": {"zh": "产值", "en": "Output"}}], languages=languages)
+    _, pixels = show(deck)
+    other = theme.RISE_CN if rise == theme.FALL_CN else theme.FALL_CN
+    assert colour_mask(pixels, rise, 30).sum() > 300
+    assert colour_mask(pixels, other, 30).sum() < 20
