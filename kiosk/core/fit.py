@@ -115,7 +115,9 @@ class _Face:
     upm: int
     advances: dict[str, int]  # character -> advance (font units)
     kerning: dict[tuple[str, str], int]  # pairs of characters -> adjustment (font units)
-    line: float  # ascent + descent + gap, in ems
+    ascent: int  # hhea, font units
+    descent: int  # hhea, font units (positive)
+    gap: int
 
 
 KERNED_BELOW = 0x3000  # kerning is read for Latin, Greek, Cyrillic…; CJK is set solid
@@ -135,8 +137,8 @@ def _face(family: str, bold: bool) -> _Face:
             if code < KERNED_BELOW:
                 chars.setdefault(name, []).append(chr(code))
         kerning = _kerning(font, chars) if "GPOS" in font else {}
-        return _Face(font["head"].unitsPerEm, advances, kerning,
-                     (hhea.ascent - hhea.descent + hhea.lineGap) / font["head"].unitsPerEm)
+        return _Face(font["head"].unitsPerEm, advances, kerning, hhea.ascent, -hhea.descent,
+                     hhea.lineGap)
 
 
 def _kerning(font: object, chars: dict[str, list[str]]) -> dict[tuple[str, str], int]:
@@ -215,5 +217,9 @@ def font_measure(px: float, bold: bool = False,
 
 
 def font_spacing(px: float, bold: bool = False) -> float:
-    """The line spacing of the bundled fonts at ``px`` (the Simplified family's, as in Qt)."""
-    return _face(SIMPLIFIED, bold).line * max(1, round(px))
+    """The line spacing of the bundled fonts at ``px`` (the Simplified family's), as FreeType
+    gives it to Qt: ascent and descent each truncated to 1/64 px."""
+    face = _face(SIMPLIFIED, bold)
+    size = max(1, round(px))
+    return sum((units * size * 64) // face.upm for units in (face.ascent, face.descent,
+                                                             face.gap)) / 64

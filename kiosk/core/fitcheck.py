@@ -5,8 +5,11 @@ the last one with "…". This check sets each heading, caption, title-slide line
 line as the show would (kiosk/core/fit with the bundled fonts' metrics, the boxes of
 kiosk/core/layout), in every language the deck shows, and warns at the text's line:
 
-    deck.yaml:41: slides[3].caption: too long for the slide at 1920x1080 (en): needs 6 lines
-    at 52 px, room for 4; shorten it
+    deck.yaml:41: slides[3].caption.en: too long for the slide at 1920x1080 (en screen):
+    needs 6 lines at 52 px, room for 4; shorten it
+
+(the language of the screen: an English line is also shown, smaller, under the Chinese). One
+warning per text, for the first canvas and language where it does not fit.
 
 It checks the deck's canvas and the same canvas turned, which a screen of the other shape
 shows (a landscape deck on a portrait screen is laid out on 1080x1920).
@@ -69,7 +72,7 @@ def fit_problems(result: LoadResult) -> list[Problem]:
 
 
 def message(fitted: Fitted, canvas: tuple[int, int], lang: str, deck: Deck) -> str:
-    which = f" ({lang})" if len(deck.languages) > 1 else ""
+    which = f" ({lang} screen)" if len(deck.languages) > 1 else ""
     return (f"too long for the slide at {canvas[0]}x{canvas[1]}{which}: needs "
             f"{fitted.needed} lines at {fitted.px:g} px, room for {fitted.room}; shorten it")
 
