@@ -1,0 +1,215 @@
+"""Chinese breaks by phrase, never inside a word; kinsoku; no one-character last line (#13 §3).
+
+Before #13 Qt wrapped Chinese anywhere: 小/巨人, 单项冠/军, 全/省, 相/关服务, and 率 alone
+on the last line. The core (kiosk.core.linebreak) is tested with a plain measure; the demo
+deck as the show lays it out, at the four screen sizes, against BudouX's own phrases.
+"""
+
+from __future__ import annotations
+
+import itertools
+import time
+
+import pytest
+from PySide6.QtCore import QSize
+
+from kiosk.core import linebreak
+from kiosk.core.linebreak import NO_END, NO_START, break_lines, break_phrases, chunks
+from kiosk.core.loader import load_deck
+
+from .conftest import DEMO_DECK
+
+
+def measure(text: str) -> float:
+    """A hanzi is 1 wide, anything else 0.5: like the show's font, near enough."""
+    return sum(1.0 if linebreak.is_cjk(c) else 0.5 for c in text)
+
+
+def widths(text: str) -> list[float]:
+    """Every line width that gives a different breaking, from the widest piece (narrower,
+    a piece must be cut between characters) to all of the text on one line."""
+    widest = max(measure(piece.rstrip()) for piece in chunks(text))
+    return [w / 2 for w in range(int(2 * widest), int(2 * measure(text)) + 2)]
+
+
+def kept_together(text: str, lang: str = "zh") -> set[int]:
+    """Positions inside a word BudouX keeps together (its phrases, less their spaces)."""
+    inside: set[int] = set()
+    start = 0
+    for phrase in linebreak.budoux_chunks(text, lang):
+        for k in range(start + 1, start + len(phrase)):
+            if not (text[k - 1].isspace() or text[k].isspace()):
+                inside.add(k)
+        start += len(phrase)
+    return inside
+
+
+def breaks(text: str, lines: list[str] | tuple[str, ...]) -> list[int]:
+    """Where in ``text`` each line after the first starts (spaces and a dropped " · " at a
+    break skipped); the lines must be ``text`` in order."""
+    pos, out = 0, []
+    for k, line in enumerate(lines):
+        while pos < len(text) and (text[pos].isspace() or text[pos] == "·"):
+            pos += 1
+        if k:
+            out.append(pos)
+        body = line.removesuffix("…")
+        assert text.startswith(body, pos), (text, lines)
+        pos += len(body)
+    return out
+
+
+ISSUE = {  # the words the issue saw broken, in the texts they were broken in
+    "新增国家级专精特新“小巨人”企业": ["小巨人"],
+    "入选2024年广东省制造业单项冠军企业公示名单": ["冠军", "单项"],
+    "省级单项冠军新增数量全省排名": ["全省", "冠军"],
+    "优化企业服务，提供相关服务": ["相关"],
+    "工业经济对全市GDP增长贡献率": ["贡献率", "全市"],
+}
+
+
+@pytest.mark.parametrize("text", ISSUE)
+def test_the_issues_words_are_never_broken(text):
+    for width in widths(text):
+        lines = break_lines(text, width, measure)
+        assert "".join(lines) == text
+        for word in ISSUE[text]:
+            start = text.index(word)
+            inside = set(range(start + 1, start + len(word)))
+            assert not inside & set(breaks(text, lines)), (width, lines)
+
+
+def test_a_lone_character_never_ends_a_paragraph():
+    text = "工业经济对全市GDP增长贡献率"
+    for width in widths(text):
+        for balance in (False, True):
+            lines = break_lines(text, width, measure, balance=balance)
+            assert len(lines) == 1 or sum(c.isalnum() for c in lines[-1]) > 1, (width, lines)
+    assert break_lines(text, 12, measure) != ["工业经济对全市GDP增长贡献", "率"]
+
+
+def test_kinsoku_in_every_breaking():
+    texts = ["完善算力、算法、数据等新型要素资源，引入垂直领域的行业大模型。",
+             "（全省第一）增长433.4%。“4+3”战略性新兴产业集群「示意」",
+             "来源：观海融媒《系列访谈丨市工业和信息化局副局长姚蔚：以新质生产力赋能高质量发展》"]
+    for text in texts:
+        for width in widths(text):
+            lines = break_lines(text, width, measure)
+            assert "".join(lines) == text
+            for line in lines[1:]:
+                assert line[0] not in NO_START, (width, lines)
+            for line in lines[:-1]:
+                assert line[-1] not in NO_END, (width, lines)
+
+
+def test_latin_breaks_at_spaces_and_mixed_text_keeps_its_names():
+    english = "Value added of the \"4+3\" strategic emerging industry clusters, year on year"
+    words = english.split(" ")
+    for width in widths(english):
+        for line in break_lines(english, width, measure):
+            assert all(word in words for word in line.split(" ")), (width, line)
+    mixed = "“4+3”战略性新兴产业集群增加值同比增长"
+    assert chunks(mixed)[0] == "“4+3”战略性"[:len(chunks(mixed)[0])]
+    for width in widths(mixed):
+        lines = break_lines(mixed, width, measure)
+        assert not {1, 2, 3, 4} & set(breaks(mixed, lines)), lines  # “4+3” whole
+
+
+def test_phrases_first_then_words():
+    name = "人工智能 · 低空经济 · 人形机器人 · 固态电池"
+    assert break_phrases(name, 10, measure) == ["人工智能 · 低空经济", "人形机器人", "固态电池"]
+    assert break_phrases(name, 12, measure, balance=True) == ["人工智能 · 低空经济",
+                                                               "人形机器人 · 固态电池"]
+    narrow = break_phrases(name, 3, measure)  # a phrase wider than the line: cut, evenly
+    assert "".join(narrow) == name.replace(" · ", "")
+    assert all(measure(line) <= 3 and len(line) >= 2 for line in narrow), narrow
+
+
+def test_traditional_text_uses_the_traditional_model():
+    text = "新增國家級專精特新「小巨人」企業"
+    assert "".join(chunks(text, "zh-Hant")) == text
+    inside = kept_together(text, "zh-Hant")
+    cuts = set(itertools.accumulate(len(c) for c in chunks(text, "zh-Hant")))
+    assert not inside & cuts
+    assert any("「小巨人」" in c for c in chunks(text, "zh-Hant"))
+
+
+def test_pieces_never_split_what_budoux_keeps_together():
+    deck = load_deck(DEMO_DECK).deck
+    for _path, text in deck.texts():
+        for lang in ("zh", "zh-Hant"):
+            entry = text.for_lang(lang)
+            pieces = chunks(entry, lang)
+            assert "".join(pieces) == entry
+            cuts = set(itertools.accumulate(len(p) for p in pieces))
+            assert not cuts & kept_together(entry, lang), (entry, pieces)
+
+
+def test_budoux_runs_once_per_text():
+    text = "新增国家级专精特新“小巨人”企业" * 3
+    chunks(text)
+    before = chunks.cache_info()
+    for _ in range(100):
+        chunks(text)
+    after = chunks.cache_info()
+    assert (after.hits - before.hits, after.misses - before.misses) == (100, 0)
+
+
+# ---------------------------------------------------------------- the demo deck on screen
+
+
+SIZES = [(1920, 1080), (1080, 1920), (3840, 2160), (1280, 720)]
+CASES = ([("zh", size) for size in SIZES]
+         + [(lang, size) for lang in ("zh-Hant", "en") for size in SIZES[:2]])
+
+
+@pytest.fixture(scope="module")
+def laid_out(qapp):
+    """(lang, size) -> every (text, layout) the show made rendering the demo deck."""
+    from kiosk.qt.app import make_app
+    from kiosk.qt.export import warm_feeds
+    from kiosk.qt.fonts import load_fonts
+    from kiosk.qt.stage import Stage
+    from kiosk.qt.text import recording
+
+    make_app()
+    deck = load_deck(DEMO_DECK).deck
+    load_fonts(traditional=True)
+    feeds = warm_feeds(deck)
+    out = {}
+    for lang, size in CASES:
+        stage = Stage(deck, QSize(*size), lang=lang, animations=False, feeds=feeds)
+        with recording() as seen:
+            for index, slide in enumerate(deck.slides):
+                if slide.enabled:
+                    stage.render(index, 1e6, badges_at=time.time())
+        stage.close()
+        out[lang, size] = list(seen)
+    if feeds is not None:
+        feeds.close()
+    return out
+
+
+@pytest.mark.parametrize(("lang", "size"), CASES, ids=[f"{lang}-{w}x{h}" for lang, (w, h) in CASES])
+def test_no_chinese_line_on_screen_breaks_inside_a_word(laid_out, lang, size):
+    wrong = []
+    model = "zh-Hant" if lang == "zh-Hant" else "zh"
+    for text, fitted in laid_out[lang, size]:
+        if len(fitted.lines) < 2 or not any(linebreak.is_cjk(c) for c in text):
+            continue
+        flat = text.replace("\n", " ")
+        inside = kept_together(flat, model)
+        for at in breaks(flat, fitted.lines):
+            if at in inside:
+                wrong.append(f"{flat[:at]}|{flat[at:]}  ({' / '.join(fitted.lines)})")
+        for line in fitted.lines[1:]:
+            if line[0] in NO_START:
+                wrong.append(f"line starts with {line[0]}: {' / '.join(fitted.lines)}")
+        for line in fitted.lines[:-1]:
+            if line[-1] in NO_END:
+                wrong.append(f"line ends with {line[-1]}: {' / '.join(fitted.lines)}")
+        last = fitted.lines[-1]
+        if sum(1 for c in last if c.isalnum()) == 1 and not fitted.clipped:
+            wrong.append(f"one character alone on the last line: {' / '.join(fitted.lines)}")
+    assert not wrong, "\n".join(wrong)
+    assert any(len(f.lines) > 1 for _, f in laid_out[lang, size])  # it saw wrapped text
