@@ -23,7 +23,6 @@ from pathlib import Path
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import (
     QColor,
-    QFontMetricsF,
     QImage,
     QImageReader,
     QLinearGradient,
@@ -32,14 +31,16 @@ from PySide6.QtGui import (
     QTransform,
 )
 
+from kiosk.core import layout
 from kiosk.core.crop import Drift, Keep, crop, drift
 from kiosk.core.deck import PhotoSlide
 from kiosk.core.files import UnreadableFileError, read_regular
+from kiosk.core.fit import Fitted
 from kiosk.core.images import HEAD_BYTES, MAX_IMAGE_BYTES, sniff, too_large_to_decode
 from kiosk.qt import theme
-from kiosk.qt.fonts import font
 from kiosk.qt.slides.base import CENTER, SlideView, ViewContext
-from kiosk.qt.text import draw_text, text_height
+from kiosk.qt.text import draw_lines, draw_text, metrics, spacing
+from kiosk.qt.text import layout as text_layout
 
 log = logging.getLogger(__name__)
 ZOOM = 0.10  # the drift's picture is 110% of the cover size: room for its pan (kiosk.core.crop)
@@ -47,13 +48,10 @@ BACKDROP = QColor("#03070d")
 BAND = 0.2  # room a contained picture leaves for the caption band, fraction of the height
 FADE = 0.08  # the band's gradient above its text, fraction of the canvas height
 # The caption band (#13 §3, §4): the caption at its full size, wrapped across the whole width,
-# never shrunk; the partner language and the credit at least at the legibility floor.
-CAPTION_PX = 52
-SECOND_PX = max(38, theme.FLOOR_SECONDARY)
-CREDIT_PX = max(30, theme.FLOOR_SMALL)
-CAPTION_LINES = 4  # beyond this the band would hide the picture: the text is cut
-SECOND_LINES = 3
-INDENT = 28  # the text starts right of the accent bar
+# never shrunk, its partner language under it (sizes and line counts in kiosk.core.layout,
+# which `kiosk check` measures with); the credit at least at the floor for credits.
+CREDIT_PX = max(30, layout.FLOOR_SMALL)
+CREDIT_LINES = 2
 # The UI thread waits at most this long for a photo still decoding (normally it is done,
 # prefetched a slide ahead); then the slide shows the placeholder, never a frozen show (#18 A).
 DECODE_WAIT_S = 5.0
@@ -328,10 +326,10 @@ class PhotoView(SlideView):
     def band(self) -> Band:
         """The caption band's layout (cached): see :func:`lay_out_band`."""
         if self._band is None:
-            self._band = lay_out_band(self.ctx.canvas.width(), self.ctx.canvas.height(),
-                                      self.ctx.primary(self.slide.caption),
+            w, h = self.ctx.canvas.width(), self.ctx.canvas.height()
+            self._band = lay_out_band(w, h, self.ctx.primary(self.slide.caption),
                                       self.ctx.secondary(self.slide.caption),
-                                      self.credit_line())
+                                      self.credit_line(), self.source_top(w, h))
         return self._band
 
     def _paint_band(self, p: QPainter, w: float, h: float) -> None:
@@ -344,20 +342,18 @@ class PhotoView(SlideView):
         gradient.setColorAt(solid, QColor(3, 8, 16, 205))
         gradient.setColorAt(1, QColor(3, 8, 16, 240))
         p.fillRect(QRectF(0, band.top - fade, w, h - band.top + fade), gradient)
-        m = theme.MARGIN
         if band.caption is not None:
-            first = QFontMetricsF(font(CAPTION_PX, True)).lineSpacing()
-            p.fillRect(QRectF(m, band.caption.top() + first * 0.18, 8, first * 0.64),
-                       theme.ACCENT)
-            draw_text(p, band.caption, self.ctx.primary(self.slide.caption), CAPTION_PX,
-                      theme.TEXT, bold=True, max_lines=CAPTION_LINES, min_px=CAPTION_PX)
+            rect, fitted = band.caption
+            bar = metrics(fitted.px, True)
+            p.fillRect(QRectF(theme.MARGIN, rect.top() + (fitted.line_height - bar.ascent()) / 2,
+                              8, bar.ascent() * 0.9), theme.ACCENT)
+            draw_lines(p, rect, fitted, theme.TEXT, bold=True)
         if band.second is not None:
-            draw_text(p, band.second, self.ctx.secondary(self.slide.caption), SECOND_PX,
-                      theme.MUTED, max_lines=SECOND_LINES, min_px=SECOND_PX)
-        self._paint_credit(p, band.credit)
+            draw_lines(p, *band.second, theme.MUTED)
+        self._paint_credit(p, *band.credit)
         self.paint_source(p, w, h)
 
-    def _paint_credit(self, p: QPainter, box: QRectF) -> None:
+    def _paint_credit(self, p: QPainter, box: QRectF, fitted: Fitted) -> None:
         """The credit as a tag beside the caption: an illustration is never read as a press
         photo (#13 §4). Amber, outlined, at least at the floor for credits."""
         pen = QPen(QColor(theme.WARM.red(), theme.WARM.green(), theme.WARM.blue(), 210))
@@ -365,55 +361,59 @@ class PhotoView(SlideView):
         p.setPen(pen)
         p.setBrush(QColor(3, 8, 16, 150))
         p.drawRoundedRect(box.adjusted(1, 1, -1, -1), 10, 10)
-        draw_text(p, box.adjusted(TAG_PAD_X, TAG_PAD_Y, -TAG_PAD_X, -TAG_PAD_Y),
-                  self.credit_line(), CREDIT_PX, theme.WARM, max_lines=2, min_px=CREDIT_PX)
+        draw_lines(p, box.adjusted(TAG_PAD_X, TAG_PAD_Y, -TAG_PAD_X, -TAG_PAD_Y), fitted,
+                   theme.WARM)
 
 
 TAG_PAD_X, TAG_PAD_Y, GAP = 16, 5, 12
+Placed = tuple[QRectF, Fitted]
 
 
 @dataclass(frozen=True)
 class Band:
-    """Where the caption band's parts go, in design px: its text starts at ``top``."""
+    """Where the caption band's parts go, in design px, and how each is set: its text
+    starts at ``top``."""
 
     top: float
-    caption: QRectF | None
-    credit: QRectF
-    second: QRectF | None
+    caption: Placed | None
+    credit: Placed
+    second: Placed | None
 
 
-def lay_out_band(w: float, h: float, caption: str, second: str, credit: str) -> Band:
+def _set(text: str, width: float, px: float, lines: int, bold: bool = False) -> Fitted:
+    """``text`` at ``px`` and never smaller, wrapped onto up to ``lines`` lines (then cut
+    with "…"; `kiosk check` warns before that happens)."""
+    return text_layout(text, width, lines * spacing(px, bold), px, bold, min_px=px,
+                       max_lines=lines)
+
+
+def lay_out_band(w: float, h: float, caption: str, second: str, credit: str,
+                 bottom: float) -> Band:
     """The caption (bold, full size), the credit tag on the same line when it fits or
     directly under it, then the partner language: all across the full width, wrapped, never
-    shrunk (#13 §3); the band grows upwards from just above the source line."""
-    m = theme.MARGIN
-    left, width = m + INDENT, w - 2 * m - INDENT
-    cap_metrics = QFontMetricsF(font(CAPTION_PX, True))
-    cap_h = min(text_height(caption, width, CAPTION_PX, True),
-                CAPTION_LINES * cap_metrics.lineSpacing()) if caption else 0.0
-    tag_metrics = QFontMetricsF(font(CREDIT_PX))
-    tag_w = min(width, tag_metrics.horizontalAdvance(credit) + 2 * TAG_PAD_X + 2)
-    tag_h = min(text_height(credit, tag_w - 2 * TAG_PAD_X, CREDIT_PX),
-                2 * tag_metrics.lineSpacing()) + 2 * TAG_PAD_Y
-    one_line = bool(caption) and cap_h < 1.5 * cap_metrics.lineSpacing()
-    inline = one_line and (cap_metrics.horizontalAdvance(caption) + 2 * GAP + tag_w <= width)
-    sec_h = min(text_height(second, width, SECOND_PX),
-                SECOND_LINES * QFontMetricsF(font(SECOND_PX)).lineSpacing()) if second else 0.0
-    bottom = h - m * 0.72 - 16  # clear of the source line
-    total = cap_h + (0 if inline else (GAP if caption else 0) + tag_h) + (
-        GAP + sec_h if second else 0)
-    top = bottom - total
-    y = top
-    cap_rect = None
-    if caption:
-        cap_rect = QRectF(left, y, width, cap_h)
-        y += cap_h
-    if inline:
-        x = left + cap_metrics.horizontalAdvance(caption) + 2 * GAP
-        credit_rect = QRectF(x, top + (cap_h - tag_h) / 2 + 2, tag_w, tag_h)
+    shrunk (#13 §3); the band grows upwards from ``bottom`` (the source line's top)."""
+    left, width = theme.MARGIN + layout.CAPTION_INDENT, layout.caption_width(w)
+    cap = _set(caption, width, layout.CAPTION_PX, layout.CAPTION_LINES, True) if caption \
+        else None
+    sec = _set(second, width, layout.CAPTION_SECOND_PX,
+               layout.CAPTION_SECOND_LINES) if second else None
+    tag_w = min(width, metrics(CREDIT_PX).horizontalAdvance(credit) + 2 * TAG_PAD_X + 2)
+    tag = _set(credit, tag_w - 2 * TAG_PAD_X, CREDIT_PX, CREDIT_LINES)
+    tag_h = tag.height + 2 * TAG_PAD_Y
+    inline = cap is not None and len(cap.lines) == 1 and (
+        metrics(cap.px, True).horizontalAdvance(cap.lines[0]) + 2 * GAP + tag_w <= width)
+    cap_h = cap.height if cap is not None else 0.0
+    total = cap_h + (0 if inline else (GAP if cap else 0) + tag_h) + (
+        GAP + sec.height if sec is not None else 0)
+    top = bottom - layout.SOURCE_GAP - total
+    y = top + cap_h
+    if cap is not None and inline:
+        x = left + metrics(cap.px, True).horizontalAdvance(cap.lines[0]) + 2 * GAP
+        tag_box = QRectF(x, top + (cap_h - tag_h) / 2 + 2, tag_w, tag_h)
     else:
-        y += GAP if caption else 0
-        credit_rect = QRectF(left, y, tag_w, tag_h)
+        y += GAP if cap is not None else 0
+        tag_box = QRectF(left, y, tag_w, tag_h)
         y += tag_h
-    sec_rect = QRectF(left, y + GAP, width, sec_h) if second else None
-    return Band(top, cap_rect, credit_rect, sec_rect)
+    return Band(top, (QRectF(left, top, width, cap_h), cap) if cap is not None else None,
+                (tag_box, tag),
+                (QRectF(left, y + GAP, width, sec.height), sec) if sec is not None else None)
