@@ -41,7 +41,14 @@ def measure_at(bold: bool) -> functools.partial[linebreak.Measure]:
 
 
 def _measure(px: float, bold: bool) -> linebreak.Measure:
-    return metrics(px, bold).horizontalAdvance
+    return _widths(max(1, round(px)), bold, tuple(families()))
+
+
+@functools.lru_cache(maxsize=128)
+def _widths(px: int, bold: bool, fonts: tuple[str, ...]) -> linebreak.Measure:
+    """Qt's width of a string at ``px``, remembered: the balancing fitter measures the same
+    candidate lines again and again."""
+    return functools.lru_cache(maxsize=4096)(_metrics(px, bold, fonts).horizontalAdvance)
 
 
 def spacing(px: float, bold: bool = False) -> float:
