@@ -344,9 +344,9 @@ class PhotoView(SlideView):
         p.fillRect(QRectF(0, band.top - fade, w, h - band.top + fade), gradient)
         if band.caption is not None:
             rect, fitted = band.caption
-            bar = metrics(fitted.px, True)
-            p.fillRect(QRectF(theme.MARGIN, rect.top() + (fitted.line_height - bar.ascent()) / 2,
-                              8, bar.ascent() * 0.9), theme.ACCENT)
+            centre = rect.top() + metrics(fitted.px, True).ascent() - 0.38 * fitted.px
+            p.fillRect(QRectF(theme.MARGIN, centre - 0.42 * fitted.px, 8, 0.84 * fitted.px),
+                       theme.ACCENT)  # beside the first line's glyphs
             draw_lines(p, rect, fitted, theme.TEXT, bold=True)
         if band.second is not None:
             draw_lines(p, *band.second, theme.MUTED)
