@@ -328,7 +328,8 @@ class ChartView(SlideView):
         s = self.ctx.scale
         if self._widget is None:
             self._build()
-        area = self.frame.paint(p, rect, [self.color(i) for i in range(len(self.slide.series))])
+        area = self.frame.paint(p, rect, [self.color(i) for i in range(len(self.slide.series))],
+                                categorical=bool(self._categories))
         if self.horizontal:
             area.setHeight(min(area.height(), compact_height(self)))
         size = QSize(max(1, round(area.width() * s)), max(1, round(area.height() * s)))

@@ -1,5 +1,6 @@
 """What frames a chart's plot (#13 §3): the subtitle (what is measured, in which unit), the
-key of a chart with several series, the axis captions, and the choice of bar direction.
+key of a chart with several bar series, the x axis's caption, and the choice of bar
+direction.
 
 Painted into the slide's static layer; the plot image goes into the rectangle left over.
 """
@@ -58,7 +59,8 @@ class ChartFrame:
 
     def subtitle(self) -> str:
         """The line under the title: the deck's subtitle; else what the value axis measures
-        (its y_label, which names the unit); else the unit alone."""
+        (its y_label, which names the unit); else the unit alone. The value axis has no
+        title of its own: the subtitle says what it measures, once (FT style)."""
         if self.slide.subtitle:
             return self.ctx.primary(self.slide.subtitle)
         if self.slide.y_label:
@@ -68,14 +70,6 @@ class ChartFrame:
         if unit and (self.ctx.lang in CHINESE or own or unit.isascii()):
             return _UNIT_LINE.get(self.ctx.lang, _UNIT_LINE["zh"]).format(own or unit)
         return ""  # no Chinese unit on an English screen: the value labels carry theirs
-
-    def value_caption(self) -> str:
-        """The value axis's title, written level at its top (never rotated), when the
-        subtitle does not already say it."""
-        if self.slide.subtitle and self.slide.y_label:
-            caption = self.ctx.primary(self.slide.y_label)
-            return "" if caption in self.subtitle() else caption  # said once is enough
-        return ""
 
     def x_caption(self, categorical: bool) -> str:
         """The x axis's title, at its right end; category names speak for themselves."""
@@ -114,8 +108,10 @@ class ChartFrame:
         return max(1.0, area.width() - side), max(1.0, area.height() - CATEGORY_AXIS_EST)
 
     # ------------------------------------------------------------------ painting
-    def paint(self, p: QPainter, rect: QRectF, colors: list[QColor]) -> QRectF:
-        """Subtitle, key and captions into ``rect``; returns the rectangle for the plot."""
+    def paint(self, p: QPainter, rect: QRectF, colors: list[QColor],
+              categorical: bool) -> QRectF:
+        """Subtitle, key and the x axis's caption into ``rect``; returns the rectangle left
+        for the plot."""
         top = rect.top()
         left = rect.left() + SUBTITLE_INDENT
         room = rect.right() - left
@@ -126,11 +122,8 @@ class ChartFrame:
         if len(self.slide.series) > 1 and self.slide.chart == "bar":  # lines: named at ends
             top = self._paint_key(p, left, top, room, colors) + 10
         top += 16
-        caption = self.value_caption()
-        if caption:
-            top = _lines(p, [caption], rect.left(), top, ct.TICK_PX, ct.TICK_TEXT) + 6
         bottom = rect.bottom()
-        x_caption = self.x_caption(categorical=False)
+        x_caption = self.x_caption(categorical)
         if x_caption:
             h = ct.line_height(ct.TICK_PX)
             w = ct.width(x_caption, ct.TICK_PX)
