@@ -399,3 +399,23 @@ def test_a_moment_read_twice_keeps_its_latest_value():
     xs, ys = one_per_moment(np.array([1.0, 2.0, 2.0, 3.0, 3.0, 3.0]),
                             np.array([10.0, 20.0, 21.0, 30.0, 31.0, 32.0]))
     assert xs.tolist() == [1, 2, 3] and ys.tolist() == [10, 21, 32]
+
+
+def test_a_negative_bar_is_labelled_below_its_end_with_a_minus_sign(app, tmp_path):
+    deck = deck_from(tmp_path, {"title": "t", "slides": [{
+        "type": "chart", "chart": "bar", "title": "增速", "unit": "%",
+        "series": [{"name": "增速", "color": MAGENTA,
+                    "data": [["甲", -5], ["乙", 12], ["丙", 0]]}]}]})
+    stage, _, pixels = render(deck)
+    view = stage.view(0)
+    label = view._labels[0][0]
+    assert label.toPlainText() == "\u22125%"
+    box = stage.transform().mapRect(view.last_rect)
+    rect = label.sceneBoundingRect()
+    top = box.top() + view._widget.mapFromScene(rect.topLeft()).y()
+    bottom = box.top() + view._widget.mapFromScene(rect.bottomLeft()).y()
+    _, bar_end = screen(stage, view, 0, -5)
+    _, axis_end = screen(stage, view, 0, view.scale_.low)
+    assert bar_end < top and bottom <= axis_end + 2  # under the bar, inside the plot
+    ink = magenta(pixels[round(top):round(bottom), :]).sum()
+    assert ink > 100  # and drawn

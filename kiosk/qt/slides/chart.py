@@ -31,7 +31,7 @@ from kiosk.qt.fonts import font
 from kiosk.qt.slides import chart_text as ct
 from kiosk.qt.slides.base import SlideView, ViewContext
 from kiosk.qt.slides.chart_bars import compact_height, refresh_bars
-from kiosk.qt.slides.chart_data import decimate, drawable, fmt, inline, one_per_moment
+from kiosk.qt.slides.chart_data import decimate, drawable, fmt, inline, minus, one_per_moment
 from kiosk.qt.slides.chart_frame import ChartFrame
 from kiosk.qt.slides.chart_lines import TimeAxis, refresh_lines
 from kiosk.qt.slides.chart_scale import Scale, headroom, value_scale
@@ -249,7 +249,7 @@ class ChartView(SlideView):
         self.scale_ = scale
         plot = self._widget.getPlotItem()
         axis = plot.getAxis("bottom" if self.horizontal else "left")
-        ticks = [(t, fmt(t)) for t in scale.ticks]
+        ticks = [(t, minus(fmt(t))) for t in scale.ticks]
         if getattr(axis, "_kiosk_ticks", None) != ticks:
             axis.setTicks([ticks, []])
             axis._kiosk_ticks = ticks
@@ -276,19 +276,24 @@ class ChartView(SlideView):
             plot.setYRange(*rng, padding=0)
 
     def fit_scale(self, ys: list[float], room_px: float, span_px: float) -> Scale:
-        """The value axis for ``ys`` with ``room_px`` free beyond the largest value (its
-        label), on an axis ``span_px`` long; the deck's y_min/y_max win."""
-        low = min([0.0, *ys]) if self.slide.chart == "bar" else (min(ys) if ys else 0.0)
-        high = max(ys) if ys else 1.0
-        fixed_low = self.slide.y_min if self.slide.y_min is not None else (
-            low if self.slide.chart == "bar" else None)
-        first = value_scale(low, high, fixed_low=fixed_low, fixed_high=self.slide.y_max,
-                            target=self.frame.tick_target(self.horizontal))
-        if self.slide.y_max is not None or room_px <= 0 or span_px <= 0:
+        """The value axis for ``ys`` with ``room_px`` free beyond the largest value and below
+        the most negative one (their labels), on an axis ``span_px`` long. Bars start at 0;
+        the deck's y_min/y_max win."""
+        bars = self.slide.chart == "bar"
+        low = min([0.0, *ys]) if bars else (min(ys) if ys else 0.0)
+        high = max([0.0, *ys]) if bars and ys else (max(ys) if ys else 1.0)
+        target = self.frame.tick_target(self.horizontal)
+        y_min, y_max = self.slide.y_min, self.slide.y_max
+        fixed_low = y_min if y_min is not None else (0.0 if bars and low >= 0 else None)
+        first = value_scale(low, high, fixed_low=fixed_low, fixed_high=y_max, target=target)
+        if room_px <= 0 or span_px <= 0:
             return first
-        needed = headroom(high, first.low, room_px / span_px)
-        return value_scale(low, max(high, needed), fixed_low=fixed_low,
-                           target=self.frame.tick_target(self.horizontal))
+        share = room_px / span_px
+        if y_max is None and high > 0:
+            high = max(high, headroom(high, first.low, share))
+        if fixed_low is None and bars and low < 0:
+            low = min(low, -headroom(-low, -first.high, share))
+        return value_scale(low, high, fixed_low=fixed_low, fixed_high=y_max, target=target)
 
     # ------------------------------------------------------------------ categories
     def _category_names(self, xs_all: list[list[Any]]) -> list[str]:

@@ -14,7 +14,7 @@ from kiosk.core.deck import category_key
 from kiosk.qt import theme
 from kiosk.qt.fonts import font
 from kiosk.qt.slides import chart_text as ct
-from kiosk.qt.slides.chart_data import fmt
+from kiosk.qt.slides.chart_data import fmt, minus
 
 if TYPE_CHECKING:
     from kiosk.qt.slides.chart import ChartView
@@ -99,7 +99,7 @@ def _value_texts(view: ChartView, data: list[tuple[list[Any], list[float]]],
     while px > ct.TICK_PX and widest(texts, px) > bar - 6:
         px -= 2
     if widest(texts, px) > bar - 6:  # the numbers alone, in the axis's own unit
-        texts = [[fmt(y, view.slide.decimals) for y in ys] for _, ys in data]
+        texts = [[minus(fmt(y, view.slide.decimals)) for y in ys] for _, ys in data]
         px = float(ct.VALUE_PX)
         while px > ct.TICK_PX and widest(texts, px) > bar - 6:
             px -= 2

@@ -76,3 +76,8 @@ def fmt(value: float, decimals: int | None = None) -> str:
     if decimals is not None:
         return f"{value:.{decimals}f}"
     return f"{value:.2f}".rstrip("0").rstrip(".")
+
+
+def minus(text: str) -> str:
+    """A label's leading hyphen as the minus sign (U+2212), as typeset figures write it."""
+    return "\u2212" + text[1:] if text.startswith("-") else text

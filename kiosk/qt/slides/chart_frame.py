@@ -19,7 +19,7 @@ from kiosk.qt import theme
 from kiosk.qt.fonts import font
 from kiosk.qt.slides import chart_text as ct
 from kiosk.qt.slides.base import ViewContext
-from kiosk.qt.slides.chart_data import fmt
+from kiosk.qt.slides.chart_data import fmt, minus
 
 _UNIT_LINE = {"zh": "单位：{}", "zh-Hant": "單位：{}", "en": "Unit: {}", "pt": "Unidade: {}"}
 SUBTITLE_INDENT = 32  # under the title's text, right of its accent bar (base.paint_heading)
@@ -46,7 +46,7 @@ class ChartFrame:
         Chinese unit (kiosk.core.units, #13 §2)."""
         decimals = self.slide.decimals
         if abs(value) >= DRAWABLE_LIMIT / 10 or not math.isfinite(value):
-            return fmt(value, decimals) + self.unit()
+            return minus(fmt(value, decimals)) + self.unit()
         if decimals is None:  # as fmt shows it: up to two decimals, no trailing zeros
             decimals = len(fmt(value).partition(".")[2])
         r = reading(value, decimals, self.slide.unit, None, self.ctx.lang,
@@ -55,7 +55,7 @@ class ChartFrame:
         after = r.after
         if after and self.ctx.lang not in CHINESE and not after.startswith("%"):
             after = NBSP + after
-        return before + r.number(value) + after
+        return before + minus(r.number(value)) + after
 
     def subtitle(self) -> str:
         """The line under the title: the deck's subtitle; else what the value axis measures
