@@ -63,12 +63,13 @@ def runs(flags):
     return list(zip(edges[::2], edges[1::2], strict=True))
 
 
-def accent_runs(stage, pixels, x=98.0, below=150.0):
-    """Vertical runs of the cards' accent bar at design x (the left edge of a card)."""
-    column = round(stage.transform().map(QPointF(x, 0)).x())
-    top = round(stage.transform().map(QPointF(0, below)).y())
-    flags = colour_mask(pixels[top:, column:column + 1], theme.ACCENT, 30)[:, 0]
-    return [(a + top, b + top) for a, b in runs(flags) if b - a > 20]
+def accent_runs(stage, pixels):
+    """Vertical runs of the cards' accent bar (x 96-102 on the canvas); the heading's bar is
+    wider (96-104), so a column at x 102.6 tells them apart."""
+    inside, beside = (round(stage.transform().map(QPointF(x, 0)).x()) for x in (99.0, 102.6))
+    flags = (colour_mask(pixels[:, inside:inside + 1], theme.ACCENT, 30)[:, 0]
+             & ~colour_mask(pixels[:, beside:beside + 1], theme.ACCENT, 60)[:, 0])
+    return [(a, b) for a, b in runs(flags) if b - a > 20]
 
 
 @pytest.fixture
@@ -266,8 +267,10 @@ def test_no_figure_text_is_drawn_below_the_floor(app, drawn, size, lang):
 # ---------------------------------------------------------------------------- one grid
 def test_cards_start_on_one_line_whatever_the_title_and_the_count(app, tmp_path):
     item = {"value": 41, "unit": "家", "label": {"zh": "新增企业", "en": "New companies"}}
-    long_title = {"zh": "二〇二三年至二〇二四年上半年 · 创新型企业梯队与制造业单项冠军的全部情况",
-                  "en": "2023 to H1 2024 · every tier of innovative companies and champions"}
+    # a long title (two lines in portrait) and a short one, a title without a partner line,
+    # none at all: a heading longer still (three lines) would push the cards down
+    long_title = {"zh": "2023年至2024年上半年 · 创新型企业梯队与制造业单项冠军",
+                  "en": "2023 to H1 2024 · innovative companies"}
     deck = figures(tmp_path, [item] * 2,
                    {"type": "figures", "title": long_title, "items": [item] * 3},
                    {"type": "figures", "title": "只有中文标题", "items": [item] * 4},
@@ -367,3 +370,23 @@ def test_a_rise_is_green_for_an_english_first_deck_and_red_for_a_chinese_one(
     other = theme.RISE_CN if rise == theme.FALL_CN else theme.FALL_CN
     assert colour_mask(pixels, rise, 30).sum() > 300
     assert colour_mask(pixels, other, 30).sum() < 20
+
+
+def test_cards_with_long_texts_end_above_the_source_line(app, tmp_path, drawn):
+    """Too much text for the slide: numbers get smaller, labels and notes go to their floors,
+    then the last lines are cut; a card never runs into the source line."""
+    long = {"zh": "“4+3”战略性新兴产业集群增加值同比增长，其中智能家电、集成电路、装备制造、"
+                  "精细化工产业实现两位数增长，成为工业经济增长的主引擎",
+            "en": "Year-on-year growth in value added of the '4+3' strategic emerging industry "
+                  "clusters, with double-digit growth in smart home appliances, integrated "
+                  "circuits, equipment manufacturing and fine chemicals"}
+    item = {"value": 11.8, "unit": "%", "label": long, "note": long}
+    deck = figures(tmp_path, [item] * 3, defaults={"source_note": long})
+    for size in ((1920, 1080), (1080, 1920)):
+        for lang in ("zh", "en"):
+            drawn.clear()
+            stage, _ = show(deck, size=size, lang=lang)
+            view = stage.view(0)
+            for card in view.cards:
+                assert card.rect.bottom() <= view.source_top(), (size, lang, card.rect)
+            assert min(px for _, px in drawn) >= theme.FLOOR_SMALL

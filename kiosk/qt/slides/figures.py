@@ -9,11 +9,13 @@ their units naturally (kiosk.core.units: 92.64亿元 is RMB 9.26 bn).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import logging
+from dataclasses import dataclass, field, replace
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPainterPath, QPen
 
+from kiosk.core import layout
 from kiosk.core.deck import DRAWABLE_LIMIT, FigureItem, FiguresSlide, SimSource, SourceRef
 from kiosk.core.numbers import ease_out_cubic
 from kiosk.core.units import CHINESE, Reading, reading
@@ -21,7 +23,9 @@ from kiosk.core.values import Text
 from kiosk.qt import theme
 from kiosk.qt.fonts import font
 from kiosk.qt.slides.base import CENTER, LEFT, SlideView, ViewContext
-from kiosk.qt.text import draw_text, text_height
+from kiosk.qt.text import draw_text, spacing, text_height
+
+log = logging.getLogger(__name__)
 
 COUNT_UP_S = 1.6
 STAGGER_S = 0.12  # each figure starts a little after the previous one
@@ -40,14 +44,21 @@ _ROWS_PORTRAIT = {1: [1], 2: [1, 1], 3: [1, 1, 1], 4: [2, 2], 5: [2, 2, 1], 6: [
 # the largest number for a count; every number of a slide then shares the size that fits
 _MAX_PX = {1: 300, 2: 200, 3: 170, 4: 140, 5: 130, 6: 130}
 _MAX_PX_PORTRAIT = {1: 300, 2: 200, 3: 170, 4: 150, 5: 130, 6: 130}
-# the line the cards start on, as a share of the canvas height: the same on every slide
-GRID_TOP = 0.222
-GRID_TOP_PORTRAIT = 0.18
 Mode = tuple[bool, bool]  # (the words before go over the number, the unit goes under it)
 INLINE: Mode = (False, False)
 MODES: tuple[Mode, ...] = (INLINE, (False, True), (True, False), (True, True))
 TAG_PX = theme.FLOOR_SMALL
 TAG_H = round(TAG_PX * 1.7)
+
+
+def grid_top(portrait: bool) -> float:
+    """The line every figures slide's cards start on (#13 §3), whatever its title: under a
+    heading of one title line and one partner line (two title lines in portrait, where
+    titles wrap sooner). A longer heading pushes the cards down; nothing else does."""
+    title = (2 * spacing(layout.TITLE_MIN_PX, True) if portrait
+             else spacing(layout.TITLE_PX, True))
+    return (layout.HEADING_TOP + title + 4 + spacing(layout.HEADING_SUB_PX)
+            + layout.HEADING_GAP)
 
 
 def grid(count: int, rect: QRectF, portrait: bool, gap: float = GAP) -> list[QRectF]:
@@ -74,6 +85,12 @@ class Style:
     note_secondary: float = theme.FLOOR_SMALL
     change: float = 44
     pad: float = 40
+
+    def compact(self) -> Style:
+        """Labels and notes at their floors: for a slide whose texts do not fit otherwise."""
+        return replace(self, label=max(theme.FLOOR_SECONDARY, self.label - 4),
+                       secondary=theme.FLOOR_SECONDARY, note=theme.FLOOR_SMALL,
+                       note_secondary=theme.FLOOR_SMALL)
 
     @staticmethod
     def for_count(count: int) -> Style:
@@ -171,6 +188,7 @@ class FiguresView(SlideView):
         self._last_elapsed = 0.0
         self._painted: list[str] = []  # the numbers as last painted
         self.cards: list[Card] = []  # the layout last painted
+        self._warned = False  # texts too long for the slide: said once
 
     # ------------------------------------------------------------------ data
     def value_of(self, item: FigureItem) -> float | None:
@@ -286,8 +304,7 @@ class FiguresView(SlideView):
         figures = [self._figure(item) for item in self.slide.items]
         style = Style.for_count(len(figures))
         portrait = self.ctx.portrait
-        # one line for the cards on every figures slide, below the tallest usual heading
-        top = self.ctx.canvas.height() * (GRID_TOP_PORTRAIT if portrait else GRID_TOP)
+        top = grid_top(portrait)
         area = QRectF(rect.left(), max(rect.top(), top), rect.width(),
                       rect.bottom() - max(rect.top(), top))
         self._slots = []
@@ -385,7 +402,7 @@ class FiguresView(SlideView):
 
     # the grid of cards ---------------------------------------------------------------
     def _grid(self, p: QPainter, figures: list[_Figure], area: QRectF, heading: QRectF,
-              style: Style) -> None:
+              base: Style) -> None:
         n = len(figures)
         portrait = self.ctx.portrait
         rows = (_ROWS_PORTRAIT if portrait else _ROWS)[n]
@@ -395,20 +412,29 @@ class FiguresView(SlideView):
         for cols in rows:
             spans.append((first, cols))
             cell_w = (area.width() - GAP * (cols - 1)) / cols
-            widths += [cell_w - 2 * style.pad] * cols
+            widths += [cell_w - 2 * base.pad] * cols
             first += cols
         max_px = (_MAX_PX_PORTRAIT if portrait else _MAX_PX)[n]
-        px, modes = self._fit(figures, widths, max_px)
-        while True:  # smaller numbers before cards that run off the slide
-            heights = [self._row_height(figures[a:a + c], modes[a:a + c], widths[a:a + c],
-                                        px, style) for a, c in spans]
-            total = sum(heights) + GAP * (len(rows) - 1)
-            if total <= area.height() or px <= max_px * 0.55:
+        # smaller numbers before cards that run off the slide; then labels and notes at
+        # their floors, and the numbers smaller still
+        for style, least in ((base, 0.75), (base.compact(), 0.55)):
+            px, modes = self._fit(figures, widths, max_px)
+            while True:
+                heights = [self._row_height(figures[a:a + c], modes[a:a + c],
+                                            widths[a:a + c], px, style) for a, c in spans]
+                total = sum(heights) + GAP * (len(rows) - 1)
+                if total <= area.height() or px <= max_px * least:
+                    break
+                px *= 0.94
+                modes = self._modes_at(figures, widths, px)
+            if total <= area.height():
                 break
-            px *= 0.94
-            modes = self._modes_at(figures, widths, px)
-        if total > area.height():  # still too tall: start under the heading instead
+        if total > area.height():  # still too tall: start right under the heading
             area = QRectF(heading)
+        if total > area.height():  # and end above the source line, the last lines cut
+            self._too_long(area)
+            room = area.height() - GAP * (len(rows) - 1)
+            heights = [h * room / (total - GAP * (len(rows) - 1)) for h in heights]
         top = area.top()
         for (a, c), height in zip(spans, heights, strict=True):
             cell_w = (area.width() - GAP * (c - 1)) / c
@@ -418,6 +444,14 @@ class FiguresView(SlideView):
                 cell = QRectF(area.left() + k * (cell_w + GAP), top, cell_w, height)
                 self._card(p, row[k], cell, px, modes[a + k], tracks, style, a + k)
             top += height + GAP
+
+    def _too_long(self, area: QRectF) -> None:
+        if not self._warned:
+            self._warned = True
+            log.warning("figures slide %r: its texts do not fit a %gx%g canvas even at the "
+                        "legibility floor; their last lines are cut. Shorten its labels or "
+                        "notes, or split the slide", self.ctx.primary(self.slide.title),
+                        self.ctx.canvas.width(), self.ctx.canvas.height())
 
     def _row_height(self, row: list[_Figure], modes: list[Mode], widths: list[float],
                     px: float, style: Style) -> float:
@@ -440,36 +474,35 @@ class FiguresView(SlideView):
             self._change(p, fig, QRectF(inner.left(), y, inner.width(), tracks.change), style,
                          LEFT)
         y += tracks.change
-        self._paint_flow(p, fig, QRectF(inner.left(), y, inner.width(), 1e5), style, LEFT)
+        self._paint_flow(p, fig, QRectF(inner.left(), y, inner.width(), inner.bottom() - y),
+                         style, LEFT)
         self.cards.append(Card(cell, number, tuple(tag_rects), fig.target, mode[1]))
 
     # the hero ----------------------------------------------------------------------
     def _hero(self, p: QPainter, fig: _Figure, area: QRectF, heading: QRectF,
-              style: Style) -> None:
-        """One figure: centred, big (about 300 px), no card with an empty half."""
+              base: Style) -> None:
+        """One figure: centred, big (about 300 px), no card with an empty half. A target's
+        is framed by a dashed outline, as a target's card is."""
         column = area.width() if self.ctx.portrait else min(area.width(), 1400.0)
-        room = area.width() - 2 * style.pad
+        room = area.width() - 2 * base.pad
         max_px = (_MAX_PX_PORTRAIT if self.ctx.portrait else _MAX_PX)[1]
-        px, (mode,) = self._fit([fig], [room], max_px)
-        while True:
-            tracks = self._tracks([fig], [mode], px, style)
-            height = tracks.total + self._flow_height(fig, column, style)
-            if height <= area.height() - 2 * style.pad or px <= max_px * 0.55:
+        for style, least in ((base, 0.75), (base.compact(), 0.55)):
+            px, (mode,) = self._fit([fig], [room], max_px)
+            while True:
+                tracks = self._tracks([fig], [mode], px, style)
+                height = tracks.total + self._flow_height(fig, column, style)
+                if height <= area.height() - 2 * style.pad or px <= max_px * least:
+                    break
+                px *= 0.94
+                mode = self._mode(fig, px, room) or INLINE
+            if height <= area.height() - 2 * style.pad:
                 break
-            px *= 0.94
-            mode = self._mode(fig, px, room) or INLINE
         if height > area.height() - 2 * style.pad:
             area = QRectF(heading)
+            if height > area.height() - style.pad:
+                self._too_long(area)
         top = area.top() + max(style.pad, (area.height() - height) / 2)
         cx = area.center().x()
-        line = self._line_width(fig, px, mode)
-        texts = [QFontMetricsF(font(size)).boundingRect(
-            QRectF(0, 0, column, 1e6), int(Qt.TextFlag.TextWordWrap), text).width()
-            for text, size, _, _ in self._flow(fig, style)]
-        box_w = min(area.width(), max([line, *texts]) + 2 * style.pad * 1.5)
-        box = QRectF(cx - box_w / 2, top - style.pad, box_w, height + style.pad * 1.8)
-        if fig.target:
-            _dashed(p, box)
         tag_rects = self._tags(p, fig, cx, top, cx)
         number = self._number_line(p, fig, cx, top + tracks.tags, px, mode, tracks, 0,
                                    centred=True)
@@ -478,7 +511,17 @@ class FiguresView(SlideView):
             self._change(p, fig, QRectF(cx - column / 2, y, column, tracks.change), style,
                          CENTER)
         y += tracks.change
-        self._paint_flow(p, fig, QRectF(cx - column / 2, y, column, 1e5), style, CENTER)
+        used = self._paint_flow(p, fig, QRectF(cx - column / 2, y, column,
+                                               area.bottom() - style.pad * 0.8 - y),
+                                style, CENTER)
+        line = self._line_width(fig, px, mode)
+        half = max(line / 2, used.width() / 2 if used.width() else 0.0,
+                   *(abs(r.left() - cx) for r in tag_rects)) + style.pad * 1.5
+        half = min(half, area.width() / 2)
+        box = QRectF(cx - half, top - style.pad, 2 * half,
+                     max(used.bottom(), y) - top + style.pad * 1.8)
+        if fig.target:
+            _dashed(p, box)
         self.cards.append(Card(box, number, tuple(tag_rects), fig.target, mode[1]))
 
     # parts -------------------------------------------------------------------------
@@ -545,13 +588,26 @@ class FiguresView(SlideView):
                   bold=True, align=align, max_lines=1, min_px=theme.FLOOR_SECONDARY)
 
     def _paint_flow(self, p: QPainter, fig: _Figure, rect: QRectF, style: Style,
-                    align: Qt.AlignmentFlag) -> None:
+                    align: Qt.AlignmentFlag) -> QRectF:
+        """The label and notes under one another, at their sizes, down to ``rect``'s bottom:
+        a text that would run past it is cut with "…" (a card never runs off the slide).
+        Returns the rectangle the lines cover."""
         y = rect.top()
+        covered = QRectF()
         for text, px, gap, color in self._flow(fig, style):
             height = text_height(text, rect.width(), px)
-            draw_text(p, QRectF(rect.left(), y + gap, rect.width(), height + 2), text, px,
-                      color, align=align, max_lines=99, min_px=px)
+            lines = 99
+            room = rect.bottom() - (y + gap)
+            if height > room + 0.5:
+                lines = int(room // spacing(px))
+                if lines < 1:
+                    break
+                height = lines * spacing(px)
+            used = draw_text(p, QRectF(rect.left(), y + gap, rect.width(), height + 2), text,
+                             px, color, align=align, max_lines=lines, min_px=px)
+            covered = covered.united(used) if not covered.isNull() else used
             y += gap + height
+        return covered
 
     # ------------------------------------------------------------------ moving layer
     def paint_over(self, p: QPainter, elapsed: float) -> None:
