@@ -30,11 +30,12 @@ from kiosk.qt import theme
 from kiosk.qt.fonts import font
 from kiosk.qt.slides import chart_text as ct
 from kiosk.qt.slides.base import SlideView, ViewContext
+from kiosk.qt.slides.chart_axes import fit_scale, make_gridlines, set_value_axis, style_axes
 from kiosk.qt.slides.chart_bars import compact_height, refresh_bars
-from kiosk.qt.slides.chart_data import decimate, drawable, fmt, inline, minus, one_per_moment
+from kiosk.qt.slides.chart_data import decimate, drawable, fmt, inline, one_per_moment
 from kiosk.qt.slides.chart_frame import ChartFrame
 from kiosk.qt.slides.chart_lines import TimeAxis, refresh_lines
-from kiosk.qt.slides.chart_scale import Scale, headroom, value_scale
+from kiosk.qt.slides.chart_scale import Scale
 
 __all__ = ["ChartView", "decimate"]
 
@@ -42,7 +43,6 @@ log = logging.getLogger(__name__)
 pg.setConfigOptions(antialias=True, background=None, foreground=theme.MUTED.name())
 
 SMOOTH_BUDGET_PX = 150_000  # antialiased area (line length x pen width) per live line
-GRID_LINES = 10  # gridlines are pooled: created once, moved with the axis
 
 
 class ChartView(SlideView):
@@ -109,7 +109,6 @@ class ChartView(SlideView):
 
     # ------------------------------------------------------------------ building
     def _build(self) -> None:
-        s = self.ctx.scale
         self._categories = self._category_names([xs for xs, _ in map(self._points,
                                                                       self.slide.series)])
         self.horizontal = self.slide.chart == "bar" and bool(self._categories) and (
@@ -128,46 +127,15 @@ class ChartView(SlideView):
         plot.getViewBox().setDefaultPadding(0)
         if self.horizontal:
             plot.getViewBox().invertY(True)  # the first category on top, read like a list
-        value_name, other_name = ("bottom", "left") if self.horizontal else ("left", "bottom")
-        value_axis, other = plot.getAxis(value_name), plot.getAxis(other_name)
-        # the value axis: labels only; its light gridlines are lines of their own, under the
-        # bars, at the major ticks only (#13: no minor gridlines, no ticks over bars)
-        value_axis.setPen(pg.mkPen(QColor(0, 0, 0, 0)))
-        value_axis.setTextPen(pg.mkPen(ct.TICK_TEXT))
-        value_axis.setStyle(tickFont=font(ct.TICK_PX * s), tickTextOffset=int(14 * s),
-                            tickLength=0, hideOverlappingLabels=int(ct.TICK_PX * s))
-        categorical = bool(self._categories)
-        for axis in (value_axis, other):
-            axis.setTickPen(pg.mkPen(None))  # labels without tick marks (#13)
-            axis.setStyle(tickAlpha=0)
-        other.setPen(pg.mkPen(ct.BASELINE, width=max(1, 2 * s)))
-        other.setTextPen(pg.mkPen(theme.TEXT if categorical else ct.TICK_TEXT))
-        other.setStyle(tickFont=font((ct.CATEGORY_PX if categorical else ct.TICK_PX) * s),
-                       tickTextOffset=int(14 * s), tickLength=0,
-                       hideOverlappingLabels=int(ct.TICK_PX * s))
-        one_line = int((ct.line_height(ct.TICK_PX) + 14 + 12) * s)  # numbers, clock times
-        if self.horizontal:
-            value_axis.setHeight(one_line)
-        elif not categorical:
-            other.setHeight(one_line)
-        # room for half the top label above the plot, and for the last label's overhang
-        plot.layout.setContentsMargins(0, ct.TICK_PX * 0.75 * s, 24 * s, 0)
+        style_axes(plot, self.ctx.scale, self.horizontal, bool(self._categories))
         self._widget = widget
-        self._grid = [self._make_gridline(plot) for _ in range(GRID_LINES)]
+        self._grid = make_gridlines(plot, self.ctx.scale, self.horizontal)
         self._items = [self._make_item(plot, i, series)
                        for i, series in enumerate(self.slide.series)]
         self._ends = [self._make_end(plot, i) if self.slide.chart == "line" else None
                       for i in range(len(self.slide.series))]
         self._labels = [[] for _ in self.slide.series]
         self.refresh()
-
-    def _make_gridline(self, plot: Any) -> Any:
-        line = pg.InfiniteLine(angle=90 if self.horizontal else 0, movable=False,
-                               pen=pg.mkPen(ct.GRID, width=max(1, 2 * self.ctx.scale)))
-        line.setZValue(-20)
-        line.hide()
-        plot.addItem(line, ignoreBounds=True)
-        return line
 
     def color(self, index: int) -> QColor:
         series = self.slide.series[index]
@@ -247,53 +215,14 @@ class ChartView(SlideView):
     def set_value_axis(self, scale: Scale) -> None:
         """Ticks at the scale's round values only, both ends labelled, each a gridline."""
         self.scale_ = scale
-        plot = self._widget.getPlotItem()
-        axis = plot.getAxis("bottom" if self.horizontal else "left")
-        ticks = [(t, minus(fmt(t))) for t in scale.ticks]
-        if getattr(axis, "_kiosk_ticks", None) != ticks:
-            axis.setTicks([ticks, []])
-            axis._kiosk_ticks = ticks
-            for line, tick in itertools.zip_longest(self._grid, scale.ticks):
-                if line is None:
-                    break
-                if tick is None:
-                    line.hide()
-                    continue
-                line.setPos(tick)
-                baseline = tick == 0 and scale.low < 0 < scale.high
-                line.setPen(pg.mkPen(ct.BASELINE if baseline else ct.GRID,
-                                     width=max(1, 2 * self.ctx.scale)))
-                line.show()
-        if not self.horizontal:
-            width = max(ct.width(text, ct.TICK_PX) for _, text in ticks) + 14 + 18
-            width = int(max(width, 60) * self.ctx.scale)
-            if axis.width() != width:
-                axis.setWidth(width)
-        rng = (scale.low, scale.high)
-        if self.horizontal:
-            plot.setXRange(*rng, padding=0)
-        else:
-            plot.setYRange(*rng, padding=0)
+        set_value_axis(self._widget.getPlotItem(), self._grid, scale, self.ctx.scale,
+                       self.horizontal)
 
     def fit_scale(self, ys: list[float], room_px: float, span_px: float) -> Scale:
-        """The value axis for ``ys`` with ``room_px`` free beyond the largest value and below
-        the most negative one (their labels), on an axis ``span_px`` long. Bars start at 0;
-        the deck's y_min/y_max win."""
-        bars = self.slide.chart == "bar"
-        low = min([0.0, *ys]) if bars else (min(ys) if ys else 0.0)
-        high = max([0.0, *ys]) if bars and ys else (max(ys) if ys else 1.0)
-        target = self.frame.tick_target(self.horizontal)
-        y_min, y_max = self.slide.y_min, self.slide.y_max
-        fixed_low = y_min if y_min is not None else (0.0 if bars and low >= 0 else None)
-        first = value_scale(low, high, fixed_low=fixed_low, fixed_high=y_max, target=target)
-        if room_px <= 0 or span_px <= 0:
-            return first
-        share = room_px / span_px
-        if y_max is None and high > 0:
-            high = max(high, headroom(high, first.low, share))
-        if fixed_low is None and bars and low < 0:
-            low = min(low, -headroom(-low, -first.high, share))
-        return value_scale(low, high, fixed_low=fixed_low, fixed_high=y_max, target=target)
+        """The value axis for ``ys`` with ``room_px`` free beyond its extremes (their
+        labels), on an axis ``span_px`` long."""
+        return fit_scale(self.slide, ys, room_px, span_px,
+                         self.frame.tick_target(self.horizontal))
 
     # ------------------------------------------------------------------ categories
     def _category_names(self, xs_all: list[list[Any]]) -> list[str]:
