@@ -24,7 +24,9 @@ HEADING_TOP = MARGIN * 0.8
 HEADING_INDENT = 32  # right of the accent bar
 TITLE_PX, TITLE_MIN_PX, TITLE_LINES = 56, 44, 2
 HEADING_SUB_PX, HEADING_SUB_LINES = FLOOR_SECONDARY, 2
-HEADING_GAP = 32  # between the heading and the content
+# between the heading and the content: a one-line title and its partner line end at 236 px,
+# above the line where figures slides start their cards (22.2% of 1080)
+HEADING_GAP = 28
 
 # The source line: at the floor for small text, on the bottom row beside the progress dots
 # (landscape) or above them across the full width (portrait), on up to SOURCE_LINES lines.

@@ -257,9 +257,9 @@ class SlideView:
             if sub:
                 px = layout.HEADING_SUB_PX
                 lines = layout.lines_for(layout.HEADING_SUB_LINES, w, h)
-                used = draw_text(p, QRectF(left, top + 4, width, lines * spacing(px)),
+                used = draw_text(p, QRectF(left, top, width, lines * spacing(px)),
                                  sub, px, theme.MUTED, max_lines=1, min_px=px)
-                top = max(top + 4 + spacing(px), used.bottom())
+                top = max(top + spacing(px), used.bottom())
             top += layout.HEADING_GAP
         bottom = self.source_top(w, h) - layout.SOURCE_GAP
         return QRectF(m, top, w - 2 * m, max(0.0, bottom - top))
