@@ -8,8 +8,9 @@ from typing import Any
 
 from PySide6.QtGui import QColor, QFontMetricsF
 
+from kiosk.core.linebreak import break_lines
 from kiosk.qt import theme
-from kiosk.qt.fonts import font
+from kiosk.qt.fonts import families, font
 
 # Sizes in design px at 1920x1080 (the views scale them): never below the floor (#13 §3)
 TICK_PX = theme.FLOOR_SMALL  # axis tick labels, captions
@@ -36,8 +37,12 @@ def sim_mark(lang: str) -> str:
     return _SIM_MARK.get(lang, _SIM_MARK["zh"])
 
 
-@lru_cache(maxsize=256)
 def _metrics(px: float, bold: bool) -> QFontMetricsF:
+    return _metrics_of(px, bold, tuple(families()))  # the families follow the language
+
+
+@lru_cache(maxsize=256)
+def _metrics_of(px: float, bold: bool, _families: tuple[str, ...]) -> QFontMetricsF:
     return QFontMetricsF(font(px, bold))
 
 
@@ -65,24 +70,8 @@ def wrap(text: str, room: float, px: float, lang: str, bold: bool = False) -> li
         return [""]
     if width(text, px, bold) <= room:
         return [text]
-    measure = _metrics(px, bold).horizontalAdvance
-    try:
-        from kiosk.core.linebreak import break_lines
-    except ImportError:  # the phrase breaker of #13 not yet in this checkout
-        return _by_character(text, room, measure)
-    return break_lines(text, room, measure, lang=lang, balance=True)
-
-
-def _by_character(text: str, room: float, measure: object) -> list[str]:
-    assert callable(measure)
-    lines, current = [], ""
-    for char in text:
-        if current and measure(current + char) > room:
-            lines.append(current.rstrip())
-            current = char.lstrip()
-        else:
-            current += char
-    return [*lines, current] if current else lines
+    return break_lines(text, room, _metrics(px, bold).horizontalAdvance, lang=lang,
+                       balance=True)
 
 
 def set_label(label: Any, text: str, pos: tuple[float, float] | None,
