@@ -11,6 +11,7 @@ from PySide6.QtCore import QPointF, QSize
 from PySide6.QtGui import QPainter
 
 from kiosk.core.feeds import FeedHub
+from kiosk.core.feeds.feed import Reading
 from kiosk.qt import theme
 from kiosk.qt.slides.figures import FiguresView
 from kiosk.qt.stage import Stage
@@ -390,3 +391,26 @@ def test_cards_with_long_texts_end_above_the_source_line(app, tmp_path, drawn):
             for card in view.cards:
                 assert card.rect.bottom() <= view.source_top(), (size, lang, card.rect)
             assert min(px for _, px in drawn) >= theme.FLOOR_SMALL
+
+
+def test_a_live_number_keeps_its_unit_beside_it_as_it_grows_a_digit(app, tmp_path):
+    deck = figures(tmp_path, [{"value": {"source": "calls"}, "unit": "次/分钟", "decimals": 0,
+                               "label": "调用量"}, {"value": 66, "unit": "%", "label": "签约率"}],
+                   sources={"calls": {"kind": "sim", "seed": 3, "start": 999, "step": 0,
+                                      "refresh": "1h"}})
+    hub = FeedHub(deck.sources, 0.0, 0.0)
+    hub.tick(0.0, 0.0)
+    stage = Stage(deck, QSize(1920, 1080), animations=False, feeds=hub)
+    gaps = []
+    for k, value in enumerate((999.0, 100000.0, 7.0)):
+        hub.feeds["calls"].accept(Reading(value, float(k + 1)), float(k + 1))
+        stage.view(0).data_changed()
+        pixels = as_array(stage.render(0, 1e6))
+        card = stage.view(0).cards[0]
+        t, b, _, _ = box(stage, card.number)
+        _, _, left, right = box(stage, card.rect)
+        band = pixels[t:b, left + 8:right]  # right of the card's accent bar
+        white = np.flatnonzero(bright(band).any(axis=0))
+        unit = np.flatnonzero(colour_mask(band, theme.ACCENT, 40).any(axis=0))
+        gaps.append(unit[0] - white[-1])
+    assert all(0 < gap < 40 for gap in gaps), gaps  # the unit follows the number's width

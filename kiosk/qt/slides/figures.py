@@ -228,8 +228,10 @@ class FiguresView(SlideView):
         r = self.reading_of(item, value if value is not None else 0.0)
         if value is None:
             final = "—" if isinstance(item.value, float) else "888"
-        else:  # a live figure too: the layout follows it when its width changes
+        elif isinstance(item.value, float):
             final = r.number(value)
+        else:  # a live figure: room for any digits of its length, so it lays out again
+            final = _room(r.number(value))  # only when the length changes (999 -> 1000)
         ctx = self.ctx
         tags = []
         if item.kind == "target":
@@ -289,13 +291,14 @@ class FiguresView(SlideView):
             if value is None:
                 continue
             now = self.reading_of(slot.item, value)
-            width = QFontMetricsF(font(slot.px, True)).horizontalAdvance(now.number(value))
-            # wider than its room, or a digit narrower (1000 -> 999): lay out again, so the
-            # unit stays beside the number
+            room = QFontMetricsF(font(slot.px, True)).horizontalAdvance(
+                _room(now.number(value)))
+            # a digit more or fewer (999 -> 1000): lay out again, so the unit stays beside
+            # the number
             words = (now.before, now.after, now.divisor, now.suffix)
             was = (slot.reading.before, slot.reading.after, slot.reading.divisor,
                    slot.reading.suffix)
-            if not slot.room - slot.px * 0.4 < width <= slot.room or words != was:
+            if abs(room - slot.room) > 0.5 or words != was:
                 self.invalidate()
                 return
 
@@ -654,6 +657,11 @@ def draw_number(p: QPainter, text: str, right: float, baseline: float, px: float
                   Qt.PenJoinStyle.RoundJoin))
     p.drawPath(path)
     p.restore()
+
+
+def _room(number: str) -> str:
+    """The widest text of a number's length: a live number changes within it."""
+    return number.translate(str.maketrans("0123456789", "8888888888"))
 
 
 def _stackable(words: str) -> bool:
