@@ -419,3 +419,12 @@ def test_a_negative_bar_is_labelled_below_its_end_with_a_minus_sign(app, tmp_pat
     assert bar_end < top and bottom <= axis_end + 2  # under the bar, inside the plot
     ink = magenta(pixels[round(top):round(bottom), :]).sum()
     assert ink > 100  # and drawn
+
+
+def test_tick_numbers_read_as_the_screens_language_writes_them():
+    from kiosk.qt.slides.chart_axes import tick_text
+
+    assert [tick_text(12000, lang) for lang in ("zh", "en", "pt")] == [
+        "12000", "12,000", "12\u00a0000"]
+    assert [tick_text(2.5, lang) for lang in ("zh", "en", "pt")] == ["2.5", "2.5", "2,5"]
+    assert tick_text(-5, "en") == "\u22125"

@@ -216,7 +216,7 @@ class ChartView(SlideView):
         """Ticks at the scale's round values only, both ends labelled, each a gridline."""
         self.scale_ = scale
         set_value_axis(self._widget.getPlotItem(), self._grid, scale, self.ctx.scale,
-                       self.horizontal)
+                       self.horizontal, self.ctx.lang)
 
     def fit_scale(self, ys: list[float], room_px: float, span_px: float) -> Scale:
         """The value axis for ``ys`` with ``room_px`` free beyond its extremes (their

@@ -10,7 +10,8 @@ from typing import Any
 import pyqtgraph as pg
 from PySide6.QtGui import QColor
 
-from kiosk.core.deck import ChartSlide
+from kiosk.core.deck import DRAWABLE_LIMIT, ChartSlide
+from kiosk.core.units import CHINESE, group
 from kiosk.qt import theme
 from kiosk.qt.fonts import font
 from kiosk.qt.slides import chart_text as ct
@@ -61,12 +62,22 @@ def make_gridlines(plot: Any, s: float, horizontal: bool) -> list[Any]:
     return lines
 
 
+def tick_text(value: float, lang: str) -> str:
+    """A tick's number as the screen's language writes it: 12,000 and 2.5 in English,
+    12 000 and 2,5 in Portuguese, 12000 in Chinese; a minus sign, not a hyphen."""
+    text = fmt(value)
+    if lang not in CHINESE and abs(value) < DRAWABLE_LIMIT / 10:
+        decimals = len(text.partition(".")[2])
+        text = group(value, decimals, lang) if abs(value) >= 10_000 or lang == "pt" else text
+    return minus(text)
+
+
 def set_value_axis(plot: Any, grid: list[Any], scale: Scale, s: float,
-                   horizontal: bool) -> None:
+                   horizontal: bool, lang: str) -> None:
     """Ticks at the scale's round values only, both ends labelled, each a gridline (zero a
     stronger baseline when the axis crosses it)."""
     axis = plot.getAxis("bottom" if horizontal else "left")
-    ticks = [(t, minus(fmt(t))) for t in scale.ticks]
+    ticks = [(t, tick_text(t, lang)) for t in scale.ticks]
     if getattr(axis, "_kiosk_ticks", None) != ticks:
         axis.setTicks([ticks, []])
         axis._kiosk_ticks = ticks
