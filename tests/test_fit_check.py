@@ -148,3 +148,24 @@ def test_the_check_breaks_lines_where_the_show_does(app):
             shown = qt_layout(text, width, 4 * font_spacing(px, bold), px, bold=bold,
                               min_px=px)
             assert ours.lines == shown.lines, text
+
+
+def test_a_title_slide_taller_than_the_slide_even_at_its_floors(tmp_path, capsys):
+    """Each line fits its own box, but all of them, at their smallest, overflow the slide."""
+    name = " · ".join(["人工智能", "低空经济", "人形机器人", "固态电池", "生物医药", "新型储能"])
+    path = tmp_path / "deck.yaml"
+    path.write_text(f"""\
+title: t
+canvas: 1280x720
+exit_pin: "0427"
+slides:
+  - type: title
+    kicker: 积极布局未来产业
+    title: {{zh: {name}, en: AI · Low-altitude economy · Humanoid robots}}
+    subtitle: {{zh: 加快构建万亿级现代化产业体系, en: A trillion-yuan modern industrial system}}
+""", encoding="utf-8")
+    main(["check", str(path)])
+    out = capsys.readouterr().out
+    assert re.search(r"deck\.yaml:5: slides\[0\]: title slide too tall for the slide at "
+                     r"1280x720 \(zh screen\): its lines need \d+ px at their smallest, room "
+                     r"for \d+; shorten the subtitle", out), out

@@ -67,6 +67,14 @@ def fit_problems(result: LoadResult) -> list[Problem]:
                 if fitted.clipped and key not in found:
                     found[key] = result.problem_at(box.path, message(fitted, canvas, lang,
                                                                      deck))
+            for index, needed, room in tall_title_slides(deck, lang, *canvas):
+                key = (("slides", index), "")  # once per slide
+                if key not in found:
+                    which = f" ({lang} screen)" if len(deck.languages) > 1 else ""
+                    found[key] = result.problem_at(key[0], (
+                        f"title slide too tall for the slide at {canvas[0]}x{canvas[1]}{which}"
+                        f": its lines need {needed:.0f} px at their smallest, room for "
+                        f"{room:.0f}; shorten the subtitle"))
     order = {file: i for i, file in enumerate(result.files)}
     return sorted(found.values(), key=lambda p: (order.get(p.file, len(order)), p.line))
 
@@ -117,6 +125,39 @@ def boxes(deck: Deck, lang: str, w: float, h: float) -> Iterator[Box]:
                 yield Box(_entry(where, note, lang), text, layout.source_width(w, h),
                           layout.SOURCE_PX, layout.SOURCE_PX,
                           layout.lines_for(layout.SOURCE_LINES, w, h))
+
+
+def tall_title_slides(deck: Deck, lang: str, w: float, h: float
+                      ) -> Iterator[tuple[int, float, float]]:
+    """(slide index, height needed, height there is) of each title slide whose lines, all at
+    their floors (the smallest the view sets them), are taller than the slide leaves them:
+    the space between the margin and the source line."""
+    for index, slide in enumerate(deck.slides):
+        if not slide.enabled or slide.type != "title":
+            continue
+        at: PathKey = ("slides", index)
+        needed = float(layout.TITLE_RULE_H)
+        for box in _title_slide(deck, slide, at, lang, w, h):
+            smallest = Box(box.path, box.text, box.width, box.min_px, box.min_px, box.lines,
+                           box.bold, box.max_lines, box.separator)
+            fitted = set_box(smallest, lang, deck)
+            needed += fitted.height + fitted.px * layout.TITLE_BLOCK_GAP
+        room = _source_top(deck, slide, lang, w, h) - layout.SOURCE_GAP - layout.MARGIN
+        if needed > room + 0.5:
+            yield index, needed, room
+
+
+def _source_top(deck: Deck, slide: AnySlide, lang: str, w: float, h: float) -> float:
+    """Where the source line starts, as SlideView.source_top places it."""
+    bottom = layout.source_bottom(w, h)
+    note = deck.source_note_of(slide)
+    text = note.for_lang(lang) if note is not None else ""
+    if not text:
+        return bottom
+    fitted = set_box(Box((), text, layout.source_width(w, h), layout.SOURCE_PX,
+                         layout.SOURCE_PX, layout.lines_for(layout.SOURCE_LINES, w, h)),
+                     lang, deck)
+    return bottom - fitted.height
 
 
 def _entry(path: PathKey, text: Text, lang: str) -> PathKey:

@@ -53,6 +53,8 @@ KICKER = (40, FLOOR_SECONDARY, 1)
 TITLE_SECOND = (52, FLOOR_SECONDARY, 2)
 SUBTITLE = (40, FLOOR_SECONDARY, 3)
 SUBTITLE_SECOND = (FLOOR_SECONDARY, FLOOR_SECONDARY, 3)
+TITLE_RULE_H = 28  # the amber rule between the name and the subtitle, with its space
+TITLE_BLOCK_GAP = 0.35  # under each block, in ems of its size
 
 
 def lines_for(lines: int, w: float, h: float) -> int:

@@ -74,7 +74,6 @@ class Block:
         return self.lines * spacing(px, self.bold)
 
 
-RULE_H = 28  # the amber rule between the name and the subtitle, with its space
 SEPARATOR = " · "  # names and subtitles break between their phrases first
 
 
@@ -87,13 +86,13 @@ def set_blocks(blocks: list[Block], width: float, height: float
         placed: list[tuple[Block, float, float]] = []
         for block in blocks:
             if not block.text:
-                placed.append((block, 0.0, RULE_H if block.px == 0 else 0.0))
+                placed.append((block, 0.0, layout.TITLE_RULE_H if block.px == 0 else 0.0))
                 continue
             px = max(block.floor, block.px * scale)
             fitted = text_layout(block.text, width, block.box(px), px, bold=block.bold,
                                  min_px=min(px, block.floor), max_lines=block.lines,
                                  separator=SEPARATOR)
-            placed.append((block, px, fitted.height + fitted.px * 0.35))
+            placed.append((block, px, fitted.height + fitted.px * layout.TITLE_BLOCK_GAP))
         total = sum(h for _, _, h in placed)
         if total <= height or all(b.px * scale <= b.floor for b in blocks if b.text):
             return placed
