@@ -108,10 +108,11 @@ def check_pngs(out: Path, what: str) -> list[Path]:
 
 # Linux renders text with Debian's FreeType 2.12, Windows' Qt6Gui.dll with the FreeType built
 # into it: the same glyphs, positions and colours, shaded differently along their edges (up to
-# 27 levels on about 1 % of the pixels of a text slide). A wrong font, a missing glyph or a
-# shifted layout changes pixels by far more than that.
+# 27 levels on 1 to 3 % of the pixels of a text slide: #13's larger text, at the legibility
+# floor, has more glyph edges). A wrong font, a missing glyph or a shifted layout changes
+# pixels by far more than 40 levels (a glyph where the background was: 150 and more).
 EDGE_SHADING = 40  # most any pixel may differ from the Linux render, 0-255
-EDGE_SHARE = 0.03  # share of the pixels that may differ at all
+EDGE_SHARE = 0.05  # share of the pixels that may differ at all
 
 
 def compare(slides: list[Path], windows: Path, linux: Path, live: set[str], what: str) -> int:
