@@ -151,6 +151,19 @@ def test_a_target_hero_is_framed_and_tagged_a_result_is_not(app, tmp_path):
     assert amber(done).sum() < 50
 
 
+def test_a_target_stands_while_a_result_counts_up(app, tmp_path):
+    """A plan was never tallied: its number is there from the first frame, and the slide
+    asks for no frames to count it."""
+    deck = figures(tmp_path, [{"value": 20, "unit": "%", "prefix": "最高", "label": "奖补比例",
+                               "kind": "target"}], [{"value": 20, "unit": "%", "label": "增速"}])
+    for index, counts in ((0, False), (1, True)):
+        stage = Stage(deck, QSize(1920, 1080), animations=True)
+        first = as_array(stage.render(index, 0.0))
+        last = as_array(stage.render(index, 30.0))
+        assert (not np.array_equal(first, last)) is counts
+        assert stage.view(index).animating(0.1) is counts
+
+
 @pytest.mark.parametrize(("lang", "tag"), [
     ("zh", "目标 · TARGET"), ("zh-Hant", "目標 · TARGET"), ("en", "TARGET · 目标"),
     ("pt", "META · 目标")])

@@ -263,8 +263,9 @@ class FiguresView(SlideView):
         self._painted = []
 
     def animating(self, elapsed: float) -> bool:
-        if not self.ctx.animations:
-            return False
+        if not self.ctx.animations or all(
+                i.kind == "target" and isinstance(i.value, float) for i in self.slide.items):
+            return False  # targets stand still: nothing on this slide counts
         if not self._motions:
             return elapsed < self.settle_time()
         return any(m.moving(elapsed) for m in self._motions.values())
@@ -274,14 +275,16 @@ class FiguresView(SlideView):
                 for k, slot in enumerate(self._slots)]
 
     def moving_rects(self, elapsed: float) -> list[QRectF] | None:
-        if self._slots and self._texts(elapsed) == self._painted:
+        if self._layer is None:
+            return None  # not laid out yet: the whole slide
+        if self._texts(elapsed) == self._painted:
             return []  # the numbers read the same as on screen: a frame would change nothing
         rects = []
         for slot in self._slots:
             metrics = QFontMetricsF(font(slot.px, True))
             rects.append(QRectF(slot.right - slot.room - 12, slot.baseline - metrics.ascent() - 6,
                                 slot.room + 24, metrics.ascent() + metrics.descent() + 12))
-        return rects or None
+        return rects
 
     def data_changed(self) -> None:
         """A live value changed: re-lay out only if it no longer fits its room or reads with
@@ -579,6 +582,10 @@ class FiguresView(SlideView):
             p.setFont(big)
             p.setPen(theme.MUTED)
             p.drawText(QPointF(right - QFontMetricsF(big).horizontalAdvance("—"), baseline), "—")
+        elif fig.target and isinstance(fig.item.value, float):
+            # a plan was never tallied: it does not count up, it stands (and its outline,
+            # costly to stroke, is drawn once with the slide, not every frame)
+            draw_number(p, r.number(fig.value), right, baseline, px, True)
         else:
             self._slots.append(_Slot(fig.item, r, right, number_w, baseline, px,
                                      index * STAGGER_S, fig.target))
