@@ -17,8 +17,9 @@ Output is deterministic (seeded random).  Regenerate with:
     QT_QPA_PLATFORM=offscreen python assets/make_illustrations.py [OUT_DIR [NAME ...]]
 
 OUT_DIR defaults to ``photos/`` next to this script; NAMEs pick scenes (e.g.
-``evtol-flight``).  A PNG larger than ~1.5 MB is written as JPEG (quality 88)
-instead.
+``evtol-flight``).  Each is written as WebP at quality 92: for these flat,
+sharp-edged drawings it cannot be told from the PNG by eye, at a quarter of its
+size (0.8 MB for the four instead of 2.8 MB; they ship in every installer).
 """
 
 import itertools
@@ -46,7 +47,7 @@ from PySide6.QtGui import (
 )
 
 W, H = 2400, 1350
-MAX_PNG_BYTES = 1_500_000
+WEBP_QUALITY = 92
 NAVY, DEEP, TEAL = "#07111f", "#0d2340", "#0f5a6b"
 CYAN, ICE, WARM, AMBER = "#35d3e6", "#dff6fb", "#ff8a3d", "#ffc56b"
 LEAVES = ("#2f9e6f", "#3bb37a", "#23805c", "#5fd08f", "#86e0aa")
@@ -1262,12 +1263,9 @@ def render(draw, seed):
 
 
 def save(img, out_dir, name):
-    path = out_dir / f"{name}.png"
-    img.save(str(path), "PNG")
-    if path.stat().st_size > MAX_PNG_BYTES:
-        path.unlink()
-        path = out_dir / f"{name}.jpg"
-        img.save(str(path), "JPG", 88)
+    path = out_dir / f"{name}.webp"
+    if not img.save(str(path), "WEBP", WEBP_QUALITY):
+        raise SystemExit(f"could not write {path}: this Qt has no WebP writer")
     return path
 
 

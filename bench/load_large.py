@@ -32,7 +32,7 @@ from kiosk.resources import asset
 
 
 def make_deck(folder: Path, count: int, feeds: int) -> Path:
-    photo = asset("photos", "evtol-flight.png")
+    photo = asset("photos", "evtol-flight.webp")
     lines = ["title: {zh: 压力测试, en: Load test}", "defaults: {duration: 8s}", "sources:"]
     lines += [f"  f{n}: {{kind: sim, seed: {n}, start: {50 + n}, step: 2, refresh: 1s}}"
               for n in range(feeds)]

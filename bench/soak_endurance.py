@@ -107,7 +107,7 @@ def main() -> int:
     path = folder / "deck.yaml"
     # the demo illustration, at the size this run shows it: decoding the full 2.6 MP PNG on
     # every pass (46 ms) would measure PNG decoding 4,000 times, not the show's churn
-    QImage(str(asset("photos", "evtol-flight.png"))).scaled(
+    QImage(str(asset("photos", "evtol-flight.webp"))).scaled(
         720, 405, Qt.AspectRatioMode.KeepAspectRatio,
         Qt.TransformationMode.SmoothTransformation).save(str(folder / "photo.jpg"), quality=90)
     for name in FEEDS:
