@@ -46,7 +46,7 @@ def test_a_highlight_that_is_no_category_names_the_categories(write):
         data: [[甲, 1], [乙, 2]]
 """)
     assert messages(deck) == [
-        "d.yaml:4: slides[0]: highlight: '丙' is not a category of this chart; allowed: 甲, 乙"]
+        "d.yaml:6: slides[0].highlight: '丙' is not a category of this chart; allowed: 甲, 乙"]
 
 
 def test_kind_and_focus_say_what_is_allowed(write):

@@ -309,17 +309,18 @@ class ChartSlide(_SlideBase):
     def _empty_unit(cls, value: Any) -> Any:
         return None if value == "" else value
 
-    @model_validator(mode="after")
-    def _highlight_is_a_category(self) -> ChartSlide:
-        if self.highlight is None:
-            return self
-        keys = [category_key(x) for s in self.series for x, _ in (s.data or ())]
-        wanted = category_key(self.highlight)
+    @field_validator("highlight")
+    @classmethod
+    def _highlight_is_a_category(cls, value: Text | None, info: ValidationInfo) -> Text | None:
+        series = info.data.get("series")  # declared above: validated first (None if invalid)
+        if value is None or not series:
+            return value
+        keys = [category_key(x) for s in series for x, _ in (s.data or ())]
+        wanted = category_key(value)
         if wanted not in keys:
             names = ", ".join(str(k) for k in dict.fromkeys(keys)) or "none (no inline data)"
-            raise ValueError(f"highlight: {wanted!r} is not a category of this chart; "
-                             f"allowed: {names}")
-        return self
+            raise ValueError(f"{wanted!r} is not a category of this chart; allowed: {names}")
+        return value
 
     @model_validator(mode="after")
     def _y_range(self) -> ChartSlide:
