@@ -13,6 +13,7 @@ from PySide6.QtCore import QPointF, QRectF, QSize, QSizeF, Qt
 from PySide6.QtGui import QColor, QImage, QPainter, QPen
 
 import kiosk
+from kiosk.core import uistrings
 from kiosk.core.deck import Deck
 from kiosk.core.pinguard import format_wait
 from kiosk.qt import theme
@@ -75,7 +76,7 @@ class Controls:
 # cannot read the one on screen looks for their own (中 on an English screen, PT for Macau's
 # Portuguese readers), as airport and museum kiosks label their language toggles. With two
 # languages that is today's EN/中 toggle; with four, each tap says where it goes next.
-LANGUAGE_LABELS = {"zh": "中", "zh-Hant": "繁", "en": "EN", "pt": "PT"}
+LANGUAGE_LABELS = uistrings.LANGUAGE_BUTTON
 
 
 def _glyph(p: QPainter, action: str, rect: QRectF, held: bool, lang: str) -> None:
@@ -120,9 +121,11 @@ def version_label() -> str:
 class Overview:
     """A grid of slide thumbnails, a page at a time; tapping one jumps to it."""
 
-    def __init__(self, order: list[int], canvas: QSizeF, current: int) -> None:
+    def __init__(self, order: list[int], canvas: QSizeF, current: int, lang: str = "zh",
+                 deck: Deck | None = None) -> None:
         self.order = order
         self.canvas = canvas
+        self.heading = uistrings.say("all_slides", lang, deck)  # in the screen's language
         portrait = canvas.height() > canvas.width()
         self.cols, self.rows = (2, 4) if portrait else (4, 3)
         self.per_page = self.cols * self.rows
@@ -180,7 +183,7 @@ class Overview:
         p.fillRect(QRectF(0, 0, self.canvas.width(), self.canvas.height()),
                    QColor(3, 8, 16, 238))
         draw_text(p, QRectF(theme.MARGIN, theme.MARGIN * 0.35, 900, 60),
-                  "全部页面 · All slides", 40, theme.TEXT, bold=True, max_lines=1)
+                  self.heading, 40, theme.TEXT, bold=True, max_lines=1)
         draw_text(p, self.version_rect, version_label(), theme.FLOOR_SMALL, theme.MUTED,
                   align=Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, max_lines=1)
         p.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
@@ -228,8 +231,9 @@ KEYS = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "⌫", "0", "OK"]
 class PinPad:
     """An on-screen keypad asking for the deck's ``exit_pin`` before the show exits."""
 
-    def __init__(self, canvas: QSizeF) -> None:
+    def __init__(self, canvas: QSizeF, lang: str = "zh", deck: Deck | None = None) -> None:
         self.canvas = canvas
+        self.lang, self.deck = lang, deck  # its words: the screen's language and its partner's
         self.entered = ""
         self.wrong = False
         size, gap = BUTTON * 1.15, 24
@@ -265,8 +269,8 @@ class PinPad:
     def title(self, wait: float = 0.0) -> str:
         """The line above the keys; ``wait``: seconds the keypad stays locked (#18 D)."""
         if wait > 0:
-            return f"已锁定,{format_wait(wait)} 后重试 · Locked, try again in {format_wait(wait)}"
-        return "PIN 错误,请重试 · Wrong PIN" if self.wrong else "输入管理员 PIN · Operator PIN"
+            return uistrings.say("pin_locked", self.lang, self.deck, wait=format_wait(wait))
+        return uistrings.say("pin_wrong" if self.wrong else "pin_prompt", self.lang, self.deck)
 
     def paint(self, p: QPainter, wait: float = 0.0) -> None:
         p.save()

@@ -41,7 +41,7 @@ class TimeAxis(pg.DateAxisItem):  # type: ignore[misc]
 
 
 def _mark_lines(view: ChartView, plot_w: float) -> list[str]:
-    mark = ct.sim_mark(view.ctx.lang)
+    mark = ct.sim_mark(view.ctx.lang, view.ctx.deck)
     if " · " in mark and ct.width(mark, ct.MARK_PX) > plot_w * MARK_SHARE:
         return mark.split(" · ")
     return [mark]

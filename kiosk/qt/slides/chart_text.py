@@ -4,13 +4,17 @@ phrase, and the mark that tells a visitor a line is simulated."""
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtGui import QColor, QFontMetricsF
 
+from kiosk.core import uistrings
 from kiosk.core.linebreak import break_lines
 from kiosk.qt import theme
 from kiosk.qt.fonts import families, font
+
+if TYPE_CHECKING:
+    from kiosk.core.deck import Deck
 
 # Sizes in design px at 1920x1080 (the views scale them): never below the floor (#13 §3)
 TICK_PX = theme.FLOOR_SMALL  # axis tick labels, captions
@@ -26,15 +30,11 @@ MUTED_LABEL = theme.MUTED
 GRID = QColor(255, 255, 255, 34)
 BASELINE = QColor(255, 255, 255, 110)
 
-# "模拟 · SIMULATED" in the screen's language pairing; English and Portuguese screens show no
-# Chinese on a chart (#13 §2)
-_SIM_MARK = {"zh": "模拟 · SIMULATED", "zh-Hant": "模擬 · SIMULATED", "en": "SIMULATED",
-             "pt": "SIMULADO"}
 
-
-def sim_mark(lang: str) -> str:
-    """The mark next to a simulated line's value, for the language on screen."""
-    return _SIM_MARK.get(lang, _SIM_MARK["zh"])
+def sim_mark(lang: str, deck: Deck | None = None) -> str:
+    """The mark next to a simulated line's value, worded as beside a simulated figure:
+    模拟 · SIMULATED, SIMULATED · 模拟 on an English screen (kiosk.core.uistrings)."""
+    return uistrings.say("simulated", lang, deck)
 
 
 def _metrics(px: float, bold: bool) -> QFontMetricsF:

@@ -31,12 +31,13 @@ from PySide6.QtGui import (
     QTransform,
 )
 
-from kiosk.core import layout
+from kiosk.core import layout, uistrings
 from kiosk.core.crop import Drift, Keep, crop, drift
 from kiosk.core.deck import PhotoSlide
 from kiosk.core.files import UnreadableFileError, read_regular
 from kiosk.core.fit import Fitted
 from kiosk.core.images import HEAD_BYTES, MAX_IMAGE_BYTES, sniff, too_large_to_decode
+from kiosk.core.values import Text
 from kiosk.qt import theme
 from kiosk.qt.slides.base import CENTER, SlideView, ViewContext
 from kiosk.qt.text import draw_lines, draw_text, metrics, spacing
@@ -309,19 +310,24 @@ class PhotoView(SlideView):
         p.drawPolygon([QPointF(box.left() + box.width() * 0.45, box.bottom() - 30),
                        QPointF(box.left() + box.width() * 0.68, box.top() + box.height() * 0.6),
                        QPointF(box.right() - box.width() * 0.1, box.bottom() - 30)])
-        draw_text(p, QRectF(0, box.bottom() + 24, w, 50), "图片暂不可用 · Image unavailable",
+        draw_text(p, QRectF(0, box.bottom() + 24, w, 50),
+                  uistrings.say("image_unavailable", self.ctx.lang, self.ctx.deck),
                   34, theme.MUTED, align=CENTER, max_lines=1)
 
+    def credit(self) -> Text:
+        """The deck's credit; 示意图 (a drawn picture) in every language the deck does not
+        write it in, from the show's own words (Ilustração on a Portuguese screen)."""
+        credit = self.slide.credit
+        if not uistrings.is_illustration(credit.zh or credit.zh_hant):
+            return credit
+        return Text.model_validate({**uistrings.WORDS["illustration"], **credit.entries()})
+
     def credit_line(self) -> str:
-        """"图:示意图 · Illustration", its label in the screen's Chinese (圖 in zh-Hant); on an
-        English screen "Illustration · 图:示意图": the label belongs to the Chinese."""
-        label = "圖" if self.ctx.script == "zh-Hant" else "图"
-        line = self.ctx.primary(self.slide.credit)
-        secondary = self.ctx.secondary(self.slide.credit)
-        if self.ctx.lang in ("zh", "zh-Hant") or not secondary:
-            line = f"{label}:{line}"
-            return f"{line} · {secondary}" if secondary else line
-        return f"{line} · {label}:{secondary}"
+        """"图：示意图 · Illustration", its label in the screen's Chinese (圖： in zh-Hant); on
+        an English screen "Illustration · 图：示意图": the label belongs to the Chinese."""
+        credit = self.credit()
+        return uistrings.credit_line(self.ctx.lang, self.ctx.primary(credit),
+                                     self.ctx.secondary(credit), self.ctx.script)
 
     def band(self) -> Band:
         """The caption band's layout (cached): see :func:`lay_out_band`."""
