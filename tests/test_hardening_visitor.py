@@ -127,7 +127,7 @@ def test_wrong_pins_lock_the_keypad_which_says_for_how_long(qtbot, app, tmp_path
     pad = window.interaction.pinpad
     assert pad is not None  # the lockout stays on screen
     wait = window.interaction.pin_guard.remaining(window.clock())
-    assert pad.title(wait) == "已锁定,0:30 后重试 · Locked, try again in 0:30"
+    assert pad.title(wait) == "已锁定，0:30 后重试 · Locked, try again in 0:30"
     window.clock.advance(10)
     type_pin(window, "2468")  # the right PIN, but locked: refused, nothing typed
     assert exits == [] and pad.entered == ""

@@ -372,8 +372,8 @@ def test_a_long_four_phrase_title_stays_clear_of_the_source_line(app, lang):
     assert not mask[int(source_top) - 32:int(source_top) - 2].any()  # a clear gap above it
 
 
-@pytest.mark.parametrize(("lang", "line"), [("zh", "图:示意图 · Illustration"),
-                                             ("zh-Hant", "圖:示意圖 · Illustration")])
+@pytest.mark.parametrize(("lang", "line"), [("zh", "图：示意图 · Illustration"),
+                                             ("zh-Hant", "圖：示意圖 · Illustration")])
 def test_a_photo_credit_is_labelled_in_the_screens_chinese(app, tmp_path, lang, line):
     """Seen under Xvfb: a zh-Hant screen read "图:示意圖", the label left in Simplified."""
     deck = _deck_from(tmp_path, {**FOUR, "slides": [

@@ -153,5 +153,5 @@ def test_on_an_english_screen_the_credit_label_stays_with_the_chinese(app, tmp_p
     deck = deck_from(tmp_path, {"title": "t", "languages": ["zh", "en"], "slides": [{
         "type": "photo", "image": "missing.png", "credit": CREDIT}]}, allow_assets=True)
     stage = Stage(deck, QSize(960, 540), lang="en", animations=False)
-    assert stage.view(0).credit_line() == "Illustration · 图:示意图"
+    assert stage.view(0).credit_line() == "Illustration · 图：示意图"
     stage.close()

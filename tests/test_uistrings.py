@@ -217,9 +217,6 @@ def test_figures_and_charts_wear_the_same_simulated_mark(app, tmp_path, hub, lan
         stage.close()
 
 
-@pytest.mark.xfail(strict=True, reason="kiosk/qt/stage.py does not yet pass the screen's "
-                   "language to paint_badges (lang=self.lang): the corner pill reads the "
-                   "deck's first language on every screen")
 def test_the_stage_paints_the_pill_in_the_screens_language(app, tmp_path, hub, drawn):
     deck = sim_deck(tmp_path)
     stage = Stage(deck, QSize(1920, 1080), lang="zh-Hant", animations=False, feeds=hub(deck))

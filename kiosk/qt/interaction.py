@@ -237,7 +237,8 @@ class Interaction:
 
     # ------------------------------------------------------------------ overview
     def open_overview(self) -> None:
-        self.overview = Overview(self.w.player.order, self.w.stage.canvas, self.w.index)
+        self.overview = Overview(self.w.player.order, self.w.stage.canvas, self.w.index,
+                                 self.w.stage.lang, self.w.deck)
         self.controls_until = -1.0
         self._render_thumbs()
         log.info("overview opened")
@@ -274,7 +275,7 @@ class Interaction:
 
     # ------------------------------------------------------------------ exit with PIN
     def open_pinpad(self) -> None:
-        self.pinpad = PinPad(self.w.stage.canvas)
+        self.pinpad = PinPad(self.w.stage.canvas, self.w.stage.lang, self.w.deck)
         self.w.schedule()  # it closes after idle_resume, even in standby
         self.w.update()
 

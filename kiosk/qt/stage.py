@@ -234,7 +234,7 @@ class Stage:
         p.save()
         p.setTransform(self.transform(), True)
         paint_badges(p, self.deck, self.deck.slides[index], self.feeds, wall, self.canvas,
-                     operator)
+                     operator, lang=self.lang)
         p.restore()
 
     def furniture_rect(self) -> QRectF:
