@@ -21,7 +21,7 @@ from PySide6.QtGui import (
     QTransform,
 )
 
-from kiosk.core import layout
+from kiosk.core import layout, uistrings
 from kiosk.core.chinese import convert
 from kiosk.core.deck import AnySlide, Deck
 from kiosk.core.feeds import FeedHub
@@ -298,5 +298,5 @@ class BrokenView(SlideView):
 
     def paint_content(self, p: QPainter, rect: QRectF) -> None:
         draw_text(p, QRectF(rect.left(), rect.center().y() - 40, rect.width(), 80),
-                  "此页暂时无法显示 · This slide cannot be shown right now", 36, theme.MUTED,
+                  uistrings.say("slide_unavailable", self.ctx.lang, self.ctx.deck), 36, theme.MUTED,
                   align=CENTER, max_lines=1)
