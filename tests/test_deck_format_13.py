@@ -63,3 +63,14 @@ def test_kind_and_focus_say_what_is_allowed(write):
     assert got[0] == ("d.yaml:6: slides[0].items[0].kind: 'plan' is not allowed; "
                       "allowed: result, target")
     assert got[1] == "d.yaml:10: slides[1].focus[1]: must be ≤ 1.0, got 1.4"
+
+
+def test_a_tag_is_for_targets_only(write):
+    deck = write("d.yaml", HEAD + """
+  - type: figures
+    items:
+      - {value: 1, label: a, tag: {zh: 即将出台, en: Upcoming}}
+""")
+    assert messages(deck) == [
+        "d.yaml:6: slides[0].items[0]: tag: is for kind: target only (a result carries no "
+        "tag); add kind: target or remove the tag"]

@@ -224,7 +224,7 @@ slides:
         "deck.yaml:12: slides[5]: unknown slide type 'figurs' (did you mean 'figures'?); "
         "allowed: title, figures, chart, photo",
         "sky.yaml:6: slides[1].items[0].chnage: unknown key 'chnage' (did you mean 'change'?); "
-        "allowed: value, unit, label, change, note, prefix, decimals, kind",
+        "allowed: value, unit, label, change, note, prefix, decimals, kind, tag",
         "sky.yaml:10: slides[2].fit: 'zoom' is not allowed; allowed: cover, contain",
     ]
     assert main(["check", str(deck)]) == 1

@@ -191,11 +191,22 @@ class FigureItem(_Model):
     kind: Literal["result", "target"] = Field(
         "result", description="result: achieved, as reported; target: a plan, goal or promise "
                               "(drawn outlined, tagged 目标 · Target)")
+    tag: LocalText | None = Field(
+        None, description="kind: target only: the tag's words when 目标 · Target is not what "
+                          "the figure is, e.g. {zh: 即将出台, en: Upcoming} for a policy not yet "
+                          "issued")
 
     @field_validator("unit", "prefix", mode="before")
     @classmethod
     def _empty_is_none(cls, value: Any) -> Any:
         return None if value == "" else value
+
+    @model_validator(mode="after")
+    def _tag_needs_target(self) -> FigureItem:
+        if self.tag is not None and self.kind != "target":
+            raise ValueError("tag: is for kind: target only (a result carries no tag); "
+                             "add kind: target or remove the tag")
+        return self
 
     @property
     def unit_zh(self) -> str:
