@@ -428,3 +428,103 @@ def test_tick_numbers_read_as_the_screens_language_writes_them():
         "12000", "12,000", "12\u00a0000"]
     assert [tick_text(2.5, lang) for lang in ("zh", "en", "pt")] == ["2.5", "2.5", "2,5"]
     assert tick_text(-5, "en") == "\u22125"
+
+
+# ---------------------------------------------------------------------------- labels on the grid
+def device_rect(stage, view, item):
+    """An item's rectangle on the rendered slide, in device pixels."""
+    box = stage.transform().mapRect(view.last_rect)
+    rect = item.sceneBoundingRect()
+    top_left = view._widget.mapFromScene(rect.topLeft())
+    bottom_right = view._widget.mapFromScene(rect.bottomRight())
+    return (box.left() + top_left.x(), box.top() + top_left.y(),
+            box.left() + bottom_right.x(), box.top() + bottom_right.y())
+
+
+def struck_through(stage, view, pixels):
+    """For each gridline that crosses a value label's rectangle: how many pixels along it,
+    inside the rectangle, still show the gridline (lighter than the background just either
+    side of it, which is alike: no letter there; a letter's edge may look so for a pixel
+    or two). Returns [(label, tick, pixels)]."""
+    vertical = view.horizontal  # horizontal bars: the value axis runs across, lines stand
+    light = pixels[..., :3].astype(int).sum(axis=2)
+    found = []
+    for label in (lab for labels in view._labels for lab in labels):
+        if not label.toPlainText():
+            continue
+        left, top, right, bottom = device_rect(stage, view, label)
+        for tick in view.scale_.ticks:
+            x, y = screen(stage, view, tick, tick)
+            at = x if vertical else y
+            if not ((left if vertical else top) + 6 < at < (right if vertical else bottom) - 6):
+                continue
+            if vertical:
+                line = light[round(top):round(bottom), at]
+                before = light[round(top):round(bottom), at - 5]
+                after = light[round(top):round(bottom), at + 5]
+            else:
+                line = light[at, round(left):round(right)]
+                before = light[at - 5, round(left):round(right)]
+                after = light[at + 5, round(left):round(right)]
+            lift = line - (before + after) / 2  # a gridline: about +90, a letter: far more
+            shown = (lift > 30) & (lift < 180) & (abs(before - after) < 8)
+            found.append((label.toPlainText(), tick, int(shown.sum())))
+    return found
+
+
+def ending_on_a_gridline(tmp_path):
+    return line_deck(tmp_path, y_min=0, y_max=100, series=[{
+        "name": {"zh": "使用率", "en": "Utilisation"}, "color": MAGENTA,
+        "data": [[0, 45], [1, 52], [2, 58], [3, 60]]}])
+
+
+@pytest.mark.parametrize("size", [(1920, 1080), (1080, 1920)], ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("kind", ["line", "bars"])
+def test_no_gridline_runs_through_a_value_label(app, tmp_path, kind, size):
+    """The curator's review: the 60 line struck through "60架" and 模拟 · SIMULATED. A
+    label sits on the background; the gridline stops either side of it. Bars: vertical in
+    landscape (labels above, horizontal gridlines), horizontal in portrait (labels right
+    of the bars, gridlines standing)."""
+    if kind == "line":
+        deck = ending_on_a_gridline(tmp_path)
+    else:
+        deck = bar_deck(tmp_path, series=[{"name": "数量", "color": MAGENTA, "data": [
+            ["甲", 56], ["乙", 37], ["丙", 18]]}])
+    stage, _, pixels = render(deck, size=size)
+    try:
+        found = struck_through(stage, stage.view(0), pixels)
+        assert found, "no gridline crosses a label: the test shows nothing"
+        assert all(n <= 2 for _, _, n in found), found
+    finally:
+        stage.close()
+
+
+def steady_sim_deck(tmp_path, value):
+    """A simulated feed that reads ``value`` at every tick (a walk with no step)."""
+    (tmp_path / "deck.yaml").write_text(yaml.safe_dump({
+        "title": "t", "languages": ["zh", "en"], "sources": {"data": {
+            "kind": "sim", "start": value, "step": 0, "refresh": "1s", "window": 120}},
+        "slides": [{"type": "chart", "title": "实时", "y_min": 0, "y_max": 100, "unit": "架",
+                    "decimals": 0, "series": [{"name": {"zh": "在飞", "en": "Airborne"},
+                                               "source": "data", "color": MAGENTA}]}]},
+        allow_unicode=True), encoding="utf-8")
+    deck = load_deck(tmp_path / "deck.yaml").deck
+    assert deck is not None
+    return deck
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("size", [(1920, 1080), (1080, 1920)], ids=lambda s: f"{s[0]}x{s[1]}")
+def test_no_gridline_runs_through_a_simulated_mark(app, tmp_path, lang, size):
+    """A live simulated line: its value and 模拟 · SIMULATED under it lie on the background;
+    the reading, 63, sits just above the 60 gridline, which crosses the label."""
+    stage, hub, pixels = live_stage(steady_sim_deck(tmp_path, 63), ticks=5,
+                                    lang=lang, size=size)
+    try:
+        view = stage.view(0)
+        assert "SIMULATED" in view._labels[0][0].toPlainText()
+        found = struck_through(stage, view, pixels)
+        assert found and all(n <= 2 for _, _, n in found), found
+    finally:
+        stage.close()
+        hub.close()

@@ -30,7 +30,13 @@ from kiosk.qt import theme
 from kiosk.qt.fonts import font
 from kiosk.qt.slides import chart_text as ct
 from kiosk.qt.slides.base import SlideView, ViewContext
-from kiosk.qt.slides.chart_axes import fit_scale, make_gridlines, set_value_axis, style_axes
+from kiosk.qt.slides.chart_axes import (
+    fit_scale,
+    label_rects,
+    make_gridlines,
+    set_value_axis,
+    style_axes,
+)
 from kiosk.qt.slides.chart_bars import compact_height, refresh_bars
 from kiosk.qt.slides.chart_data import decimate, drawable, fmt, inline, one_per_moment
 from kiosk.qt.slides.chart_frame import ChartFrame
@@ -129,7 +135,8 @@ class ChartView(SlideView):
             plot.getViewBox().invertY(True)  # the first category on top, read like a list
         style_axes(plot, self.ctx.scale, self.horizontal, bool(self._categories))
         self._widget = widget
-        self._grid = make_gridlines(plot, self.ctx.scale, self.horizontal)
+        self._grid = make_gridlines(plot, self.ctx.scale, self.horizontal,
+                                    lambda: label_rects(self._labels, self.ctx.scale))
         self._items = [self._make_item(plot, i, series)
                        for i, series in enumerate(self.slide.series)]
         self._ends = [self._make_end(plot, i) if self.slide.chart == "line" else None

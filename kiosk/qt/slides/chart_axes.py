@@ -5,10 +5,12 @@ beyond the largest value for its label."""
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 from typing import Any
 
 import pyqtgraph as pg
-from PySide6.QtGui import QColor
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QColor, QPainter, QPainterPath
 
 from kiosk.core.deck import DRAWABLE_LIMIT, ChartSlide
 from kiosk.core.units import CHINESE, group
@@ -19,6 +21,29 @@ from kiosk.qt.slides.chart_data import fmt, minus
 from kiosk.qt.slides.chart_scale import Scale, headroom, value_scale
 
 GRID_LINES = 10  # gridlines are pooled: created once, moved with the axis
+LABEL_AIR = 6  # design px kept free of gridlines around a label in the plot
+
+
+class GridLine(pg.InfiniteLine):  # type: ignore[misc]
+    """A gridline that stops short of the labels written in the plot (a bar's value, a
+    line's end value and its 模拟 · SIMULATED mark): the FT draws its labels on the
+    background, never struck through (curator's review: the 60 line ran through
+    "60架"). ``holes`` gives the labels' rectangles in scene coordinates."""
+
+    def __init__(self, holes: Callable[[], list[QRectF]], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._holes = holes
+
+    def paint(self, p: QPainter, *args: Any) -> None:
+        holes = [self.mapFromScene(rect) for rect in self._holes()]
+        if holes:
+            keep = QPainterPath()
+            keep.addRect(self.boundingRect())
+            cut = QPainterPath()
+            for polygon in holes:
+                cut.addPolygon(polygon)
+            p.setClipPath(keep.subtracted(cut), Qt.ClipOperation.IntersectClip)
+        super().paint(p, *args)
 
 
 def style_axes(plot: Any, s: float, horizontal: bool, categorical: bool) -> None:
@@ -49,17 +74,30 @@ def style_axes(plot: Any, s: float, horizontal: bool, categorical: bool) -> None
     plot.layout.setContentsMargins(0, ct.TICK_PX * 0.75 * s, 24 * s, 0)
 
 
-def make_gridlines(plot: Any, s: float, horizontal: bool) -> list[Any]:
-    """The pool of gridlines, hidden until the value axis places them: under the data."""
+def make_gridlines(plot: Any, s: float, horizontal: bool,
+                   holes: Callable[[], list[QRectF]]) -> list[Any]:
+    """The pool of gridlines, hidden until the value axis places them: under the data,
+    stopping around the labels ``holes`` gives (scene coordinates)."""
     lines = []
     for _ in range(GRID_LINES):
-        line = pg.InfiniteLine(angle=90 if horizontal else 0, movable=False,
-                               pen=pg.mkPen(ct.GRID, width=max(1, 2 * s)))
+        line = GridLine(holes, angle=90 if horizontal else 0, movable=False,
+                        pen=pg.mkPen(ct.GRID, width=max(1, 2 * s)))
         line.setZValue(-20)
         line.hide()
         plot.addItem(line, ignoreBounds=True)
         lines.append(line)
     return lines
+
+
+def label_rects(labels: list[list[Any]], s: float) -> list[QRectF]:
+    """The scene rectangles of the labels on show, with a little air around them."""
+    air = LABEL_AIR * s
+    rects = []
+    for label in itertools.chain.from_iterable(labels):
+        if label.isVisible() and label.textItem.toPlainText():
+            label.updateTransform()  # placed for the view box's current range and size
+            rects.append(label.sceneBoundingRect().adjusted(-air, -air, air, air))
+    return rects
 
 
 def tick_text(value: float, lang: str) -> str:
