@@ -33,12 +33,16 @@ def widths(text: str) -> list[float]:
 
 
 def kept_together(text: str, lang: str = "zh") -> set[int]:
-    """Positions inside a word BudouX keeps together (its phrases, less their spaces)."""
+    """Positions inside a word BudouX keeps together (its phrases, less their spaces), but
+    for two places where the breaker knows better: after a title's bar 丨, which BudouX reads
+    as a hanzi (访谈丨市 | 工业), and after a place's 省 or 市 (广东 | 省制造业 -> 广东省)."""
+    places = {m.end() for m in linebreak._PLACE.finditer(text)}
     inside: set[int] = set()
     start = 0
     for phrase in linebreak.budoux_chunks(text, lang):
         for k in range(start + 1, start + len(phrase)):
-            if not (text[k - 1].isspace() or text[k].isspace()):
+            if not (text[k - 1].isspace() or text[k].isspace() or text[k - 1] in "丨｜"
+                    or k in places):
                 inside.add(k)
         start += len(phrase)
     return inside
@@ -213,3 +217,79 @@ def test_no_chinese_line_on_screen_breaks_inside_a_word(laid_out, lang, size):
             wrong.append(f"one character alone on the last line: {' / '.join(fitted.lines)}")
     assert not wrong, "\n".join(wrong)
     assert any(len(f.lines) > 1 for _, f in laid_out[lang, size])  # it saw wrapped text
+
+
+# ---------------------------------------------------------------- names and terms (review 1, 7)
+
+WHOLE = [  # (text, language, what no break may split): the curator saw each one split
+    ("入选2024年广东省制造业单项冠军企业公示名单", "zh", ["广东省", "单项冠军"]),
+    ("入選2024年廣東省製造業單項冠軍企業公示名單", "zh-Hant", ["廣東省", "單項冠軍"]),
+    ("来源：观海融媒 2024-08-26《系列访谈丨市工业和信息化局副局长姚蔚：以新质生产力赋能"
+     "高质量发展，助力珠海加速迈向万亿工业强市》", "zh", ["工业和信息化局", "访谈"]),
+    ("來源：觀海融媒 2024-08-26《系列訪談丨市工業和信息化局副局長姚蔚：以新質生產力賦能"
+     "高質量發展，助力珠海加速邁向萬億工業強市》", "zh-Hant", ["工業和信息化局", "訪談"]),
+    ("国家级制造业单项冠军总量（2024年）", "zh", ["单项冠军"]),
+    ("新增国家级制造业单项冠军企业", "zh", ["单项冠军"]),
+    ("其中智能家电、集成电路、装备制造、精细化工产业实现两位数增长", "zh",
+     ["智能家电", "集成电路", "装备制造", "精细化工"]),
+    ("新政策将首次把自制设备、光伏系统、储能设施纳入技改支持范围", "zh", ["光伏系统", "储能设施"]),
+    ("新政策將首次把自製設備、光伏系統、儲能設施納入技改支持範圍", "zh-Hant", ["光伏系統"]),
+]
+
+
+@pytest.mark.parametrize(("text", "lang", "words"), WHOLE, ids=[w[0] for _, _, w in WHOLE])
+def test_names_and_terms_are_never_broken(text, lang, words):
+    for width in widths(text):
+        for balance in (False, True):
+            lines = break_lines(text, width, measure, lang, balance)
+            for word in words:
+                start = text.index(word)
+                if measure(word) <= width:
+                    inside = set(range(start + 1, start + len(word)))
+                    assert not inside & set(breaks(text, lines)), (word, width, lines)
+
+
+def test_a_bureau_keeps_its_city_unless_the_line_is_too_narrow():
+    text = WHOLE[2][0]
+    name = "市工业和信息化局"
+    start = text.index(name)
+    for width in widths(text):
+        lines = break_lines(text, width, measure)
+        assert start + 1 not in breaks(text, lines), (width, lines)  # never 市 | 工业
+        assert start in breaks(text, lines) or not any(  # it starts a line after 丨 …
+            line.endswith("丨市") for line in lines), lines
+    assert break_lines(text, 20, measure)[1].startswith("市工业和信息化局副局长"), \
+        break_lines(text, 20, measure)
+
+
+def test_an_enumeration_breaks_after_its_mark():
+    text = "其中智能家电、集成电路、装备制造、精细化工产业实现两位数增长"
+    for width in widths(text):
+        for line in break_lines(text, width, measure)[:-1]:
+            # a line ends before the list, at a 、, or after the list: never inside an item
+            end = text.index(line) + len(line)
+            assert (end == text.index("智能") or line.endswith("、")
+                    or end >= text.index("产业")), (width, line)
+
+
+def test_a_quoted_name_in_english_is_never_broken():
+    title = "2023 · The 'Doubling Park Investment' programme"
+    quoted = "'Doubling Park Investment'"
+    start = title.index(quoted)
+    for width in widths(title):
+        if measure(quoted) > width:
+            continue
+        for lines in (break_lines(title, width, measure, "en", balance=True),
+                      break_phrases(title, width, measure, lang="en", balance=True)):
+            inside = set(range(start + 1, start + len(quoted)))
+            assert not inside & set(breaks(title, lines)), (width, lines)
+    assert "‘ready to move in’ " in chunks("Ready-to-produce, ‘ready to move in’ communities")
+    assert "Zhuhai's " in chunks("Zhuhai's 'Super G' gigafactory")  # an apostrophe is no quote
+
+
+def test_no_middle_dot_hangs_at_a_line_end():
+    title = "Simulated demo · Computing utilisation"
+    for width in widths(title):
+        for balance in (False, True):
+            lines = break_lines(title, width, measure, "en", balance)
+            assert not any(line.endswith("·") or line.startswith("·") for line in lines), lines

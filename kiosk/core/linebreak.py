@@ -8,11 +8,14 @@ with fontTools, kiosk/core/fit.py) break every text in the same places. Two step
   kinsoku rules (no line starts with ，。」 … and none ends with （「“ …). BudouX's Chinese
   models leave many single characters on their own (全/省, 单/项, 人/工智/能); a lone
   character joins the neighbour it is more tightly bound to, and a short quoted name
-  (“小巨人”, “4+3”) stays whole. Cached per (text, language).
+  (“小巨人”, “4+3”, 'Doubling Park Investment') stays whole. Names stay whole too: a
+  place with its 省/市 (广东省), an organisation "X和Y局" (工业和信息化局), each item of a
+  list parted by 、 (装备制造、), and two-hanzi words BudouX parts only weakly (单项冠军).
+  A line may break after a title's bar 丨. Cached per (text, language).
 * :func:`break_lines` fits the pieces into lines of a width, given ``measure(str) -> float``:
   greedy, or balanced (the narrowest width that needs no more lines, as a designer sets a
-  headline), never with a single character alone on the last line. A piece wider than the
-  line is cut between characters, still keeping the kinsoku rules.
+  headline), never with a single character alone on the last line, nor ending on a " · ".
+  A piece wider than the line is cut between characters, still keeping the kinsoku rules.
 """
 
 from __future__ import annotations
@@ -30,9 +33,9 @@ if TYPE_CHECKING:
 Measure = Callable[[str], float]
 
 # Kinsoku shori: characters a line must not start with (closing brackets and quotes,
-# sentence and clause marks, the middle dot, iteration marks, small kana) ...
+# sentence and clause marks, the middle dot, a title's bar 丨, iteration marks, small kana) ...
 NO_START = frozenset(
-    "、。，．：；！？）］｝〕〉》」』】〙〗〟”’»›・·…‥ー々〻ゝゞヽヾ"
+    "、。，．：；！？）］｝〕〉》」』】〙〗〟”’»›・·…‥ー々〻ゝゞヽヾ丨｜"
     "ぁぃぅぇぉっゃゅょゎゕゖァィゥェォッャュョヮヵヶ"
     ",.:;!?)]}%‰°′″℃％｡｣､･｠")
 # ... and characters it must not end with (opening brackets and quotes).
@@ -51,9 +54,14 @@ def is_cjk(char: str) -> bool:
             or 0x20000 <= code <= 0x3FFFF)
 
 
+# 丨 is a hanzi to Unicode and to BudouX, but in 《系列访谈丨市工业和信息化局…》 it is a bar
+# between a series' name and the article's: a line may break after it, never before it.
+BARS = frozenset("丨｜")
+
+
 def _hanzi(char: str) -> bool:
     """A character of a word (not punctuation), in a script without spaces."""
-    return is_cjk(char) and unicodedata.category(char)[0] in "LN"
+    return is_cjk(char) and unicodedata.category(char)[0] in "LN" and char not in BARS
 
 
 @functools.cache
@@ -133,14 +141,28 @@ def chunks(text: str, lang: str = "zh") -> tuple[str, ...]:
                 or (not is_cjk(before) and not is_cjk(after) and not before.isspace())
                 or (before == after and before in "—…‥")):
             breaks[i] = None
+    for i in range(1, n):  # after a title's bar: a break as strong as a space
+        if text[i - 1] in BARS and _hanzi(text[i]):
+            breaks[i] = float("inf")
     _keep_quotes(text, breaks)
+    _keep_names(text, breaks)
     _join_lone_characters(text, breaks)
+    _join_enumerations(text, breaks)
+    _join_compounds(text, breaks)
     cuts = [0] + [i for i in range(1, n) if breaks[i] is not None] + [n]
     return tuple(text[a:b] for a, b in itertools.pairwise(cuts))
 
 
+# A quoted name in Latin text ('Doubling Park Investment', "4+3") stays on one line up to
+# this many characters: a name, not a quoted sentence.
+QUOTED_LATIN_MAX = 32
+_LATIN_QUOTE = re.compile(r"""(?<![^\s(\[])(?:'(\S[^']*?\S)'|"(\S[^"]*?\S)"|‘(\S[^’]*?\S)’"""
+                          r"""|“(\S[^”]*?\S)”)(?!\w)""")
+
+
 def _keep_quotes(text: str, breaks: list[float | None]) -> None:
-    """No break inside “…”, 「…」, 《…》 … when it holds at most QUOTED_MAX characters."""
+    """No break inside “…”, 「…」, 《…》 … when it holds at most QUOTED_MAX characters, nor
+    inside a quoted name in Latin text ('Doubling Park Investment') of QUOTED_LATIN_MAX."""
     for start, char in enumerate(text):
         close = _QUOTES.get(char)
         if close is None:
@@ -149,12 +171,65 @@ def _keep_quotes(text: str, breaks: list[float | None]) -> None:
         if 0 < end - start - 1 <= QUOTED_MAX:
             for i in range(start + 1, end + 1):
                 breaks[i] = None
+    for match in _LATIN_QUOTE.finditer(text):
+        inner = next(g for g in match.groups() if g)
+        if (" " in inner and len(inner) <= QUOTED_LATIN_MAX
+                and not any(_hanzi(c) for c in inner)):
+            for i in range(match.start() + 1, match.end()):
+                breaks[i] = None
+
+
+# Place names that take 省 or 市 (广东省, 珠海市): the suffix is part of the name, though
+# BudouX's zh-hant model leaves it alone (廣東 | 省 | 製造業) to join the next word.
+_PLACE_NAMES = (
+    "北京 天津 上海 重庆 河北 山西 辽宁 吉林 黑龙江 江苏 浙江 安徽 福建 江西 山东 河南 湖北 "
+    "湖南 广东 海南 四川 贵州 云南 陕西 甘肃 青海 台湾 广州 深圳 珠海 佛山 东莞 中山 江门 "
+    "肇庆 惠州 汕头 湛江 韶关 清远 阳江 茂名 潮州 揭阳 汕尾 河源 梅州 云浮 杭州 南京 苏州 "
+    "武汉 成都 西安 长沙 厦门 青岛 宁波 "
+    "重慶 遼寧 黑龍江 江蘇 河南 湖北 廣東 貴州 雲南 陝西 臺灣 台灣 廣州 東莞 江門 "
+    "肇慶 惠州 湛江 韶關 清遠 陽江 潮州 揭陽 汕尾 雲浮 蘇州 長沙 廈門 寧波")
+PLACES = tuple(_PLACE_NAMES.split())
+_PLACE = re.compile("(?:" + "|".join(sorted(set(PLACES), key=len, reverse=True)) + ")[省市]")
+# An organisation named "X和Y局" (工业和信息化局, 住房和城乡建设局): the 和 inside is no
+# place to break, though BudouX parts it as 工业 | 和 | 信息化局.
+ORG_SUFFIX = frozenset("局厅部委办署院")
+ORG_AND = frozenset("和与及")
+ORG_SIDE = 6  # hanzi at most on either side of its 和
+
+
+def _keep_names(text: str, breaks: list[float | None]) -> None:
+    """No break inside a place name with its 省/市, nor inside an organisation's name."""
+    n = len(text)
+    for match in _PLACE.finditer(text):
+        start, end = match.span()
+        inner = [breaks[i] for i in range(start + 1, end) if breaks[i] is not None]
+        for i in range(start + 1, end):
+            breaks[i] = None
+        if end < n and breaks[end] is None and inner and _hanzi(text[end]):
+            breaks[end] = max(inner, key=lambda b: b or 0.0)  # the break moves after 省
+    for j, char in enumerate(text):
+        if char not in ORG_AND or j == 0 or j + 1 >= n:
+            continue
+        start = j - 1  # the word before 和: back to the break that starts it
+        while start > 0 and breaks[start] is None and _hanzi(text[start - 1]):
+            start -= 1
+        if not _hanzi(text[start]) or j - start > ORG_SIDE or (
+                start > 0 and breaks[start] is None):
+            continue
+        end = j + 1
+        while end < n and end - j <= ORG_SIDE and _hanzi(text[end]):
+            end += 1
+            if text[end - 1] in ORG_SUFFIX and (end == n or breaks[end] is not None
+                                                or not _hanzi(text[end])):
+                for i in range(start + 1, end):
+                    breaks[i] = None
+                break
 
 
 # Where a lone character belongs when BudouX leaves it alone: function words and affixes
 # lean on the word after them (在珠海, 新增, 第五) or before them (领域的, 战略性, 国家级).
 LEAN_RIGHT = frozenset("在对将把被从向以与和及或为于由新副总非超第初首准每各该本")
-LEAN_LEFT = frozenset("的了着地得性化率者级型式类们度量值等")
+LEAN_LEFT = frozenset("的了着地得性化率者级型式类们度量值等省市县区")
 
 
 def _pieces(text: str, breaks: list[float | None]) -> list[tuple[int, int]]:
@@ -164,6 +239,7 @@ def _pieces(text: str, breaks: list[float | None]) -> list[tuple[int, int]]:
 
 def _lone(text: str) -> str | None:
     """The hanzi of a piece that holds just one (and punctuation), else None."""
+    text = text.rstrip()
     word = [c for c in text if _hanzi(c)]
     if len(word) != 1 or any(c.isspace() or (not is_cjk(c) and c.isalnum()) for c in text):
         return None
@@ -178,7 +254,7 @@ def _join_lone_characters(text: str, breaks: list[float | None]) -> None:
     while True:  # two lone characters side by side: the most weakly parted pair first
         pieces = _pieces(text, breaks)
         pairs = [b for (a, b), (_, c) in itertools.pairwise(pieces)
-                 if _lone(text[a:b]) and _lone(text[b:c]) and not text[b - 1].isspace()]
+                 if _lone(text[a:b]) and _lone(text[b:c]) and not _firm(text, breaks, b)]
         if not pairs:
             break
         breaks[min(pairs, key=lambda b: breaks[b] or 0.0)] = None
@@ -186,13 +262,92 @@ def _join_lone_characters(text: str, breaks: list[float | None]) -> None:
         char = _lone(text[a:b])
         if char is None:
             continue
-        left = breaks[a] if a > 0 and not text[a - 1].isspace() else None
-        right = breaks[b] if b < len(text) and not text[b - 1].isspace() else None
+        left = breaks[a] if a > 0 and not _firm(text, breaks, a) else None
+        right = breaks[b] if b < len(text) and not _firm(text, breaks, b) else None
         if left is not None and (right is None or char in LEAN_LEFT
                                  or (char not in LEAN_RIGHT and left <= right)):
             breaks[a] = None
         elif right is not None:
             breaks[b] = None
+
+
+def _firm(text: str, breaks: list[float | None], i: int) -> bool:
+    """A break no join removes: after a space or a title's bar."""
+    return text[i - 1].isspace() or breaks[i] == float("inf")
+
+
+def _words(text: str) -> int | None:
+    """How many hanzi a piece holds when it is hanzi only (trailing punctuation or spaces
+    aside), else None."""
+    body = text.rstrip().rstrip("、，。：；！？")
+    return len(body) if body and all(_hanzi(c) for c in body) else None
+
+
+# Enumerations (集成电路、装备制造、精细化工) break after their 、: an item of at most
+# ENUM_ITEM hanzi is one piece, so 装备制造 never parts at 装备 | 制造.
+ENUM_ITEM = 4
+ENUM_MARKS = "、"
+ITEM_ENDS = "、，。：；！？,;:"
+
+
+def _join_enumerations(text: str, breaks: list[float | None]) -> None:
+    """Each item of a list parted by 、 stays whole: an item between two 、 of at most
+    ENUM_ITEM + 2 hanzi, and at the list's ends its last (or first) ENUM_ITEM hanzi."""
+    n = len(text)
+    cuts = [0] + [i + 1 for i, c in enumerate(text) if c in ITEM_ENDS or c.isspace()] + [n]
+    for a, b in itertools.pairwise(cuts):
+        if b - a < 2:
+            continue
+        after = text[b - 1] in ENUM_MARKS  # an item ending in 、
+        before = a > 0 and text[a - 1] in ENUM_MARKS
+        if not (after or before):
+            continue
+        body_end = b - 1 if text[b - 1] in ITEM_ENDS or text[b - 1].isspace() else b
+        if not all(_hanzi(c) for c in text[a:body_end]):
+            continue
+        if after and before and body_end - a <= ENUM_ITEM + 2:
+            lo, hi = a, body_end
+        elif after:  # the first item: its last pieces, up to ENUM_ITEM hanzi
+            lo, hi = _edge(breaks, a, body_end, from_end=True)
+        else:  # the last item: its first pieces
+            lo, hi = _edge(breaks, a, body_end, from_end=False)
+        for i in range(lo + 1, hi):
+            breaks[i] = None
+
+
+def _edge(breaks: list[float | None], a: int, b: int, from_end: bool) -> tuple[int, int]:
+    """The pieces at one end of text[a:b] that together hold at most ENUM_ITEM characters."""
+    cuts = [a] + [i for i in range(a + 1, b) if breaks[i] is not None] + [b]
+    if from_end:
+        lo = next((c for c in cuts if b - c <= ENUM_ITEM), b)
+        return lo, b
+    hi = max((c for c in cuts if c - a <= ENUM_ITEM), default=a)
+    return a, hi
+
+
+# Two words of two hanzi that BudouX parts only weakly (a break score below JOIN_BELOW)
+# make a four-character term: 单项 | 冠军, 光伏 | 系统, 装备 | 制造 stay together.
+JOIN_BELOW = 2000.0
+_FUNCTION_WORDS = ("其中 以及 并且 並且 同时 同時 已经 已經 正在 通过 通過 包括 目前 "
+                   "其他 以上 以下 之间 之間 按照 根据 根據 对于 對於 关于 關於")
+FUNCTION_WORDS = frozenset(_FUNCTION_WORDS.split())
+
+
+def _join_compounds(text: str, breaks: list[float | None]) -> None:
+    """Join two-hanzi pieces into four-hanzi terms where BudouX's break is weak, from the
+    left (a modifier joins the word it qualifies: 單項冠軍 | 企業, not 單項 | 冠軍企業);
+    never across punctuation or a space, nor with a function word (其中 | 智能家电)."""
+    pieces = _pieces(text, breaks)
+    k = 0
+    while k + 1 < len(pieces):
+        (a, b), (_, c) = pieces[k], pieces[k + 1]
+        if (_words(text[a:b]) == 2 and len(text[a:b]) == 2 and _words(text[b:c]) == 2
+                and text[a:b] not in FUNCTION_WORDS and text[b:c].rstrip() not in FUNCTION_WORDS
+                and not _firm(text, breaks, b) and (breaks[b] or 0.0) < JOIN_BELOW):
+            breaks[b] = None
+            k += 2
+        else:
+            k += 1
 
 
 def _visible(line: str) -> int:
@@ -287,8 +442,13 @@ def break_lines(text: str, width: float, measure: Measure, lang: str = "zh",
             out.append("")
             continue
         for line in _layout(pieces, width, measure, balance):
-            out.append("".join(line).strip())
+            out.append(_unhang("".join(line).strip()))
     return out
+
+
+def _unhang(line: str) -> str:
+    """A line never ends on the " · " that parted two phrases: the break parts them now."""
+    return line[:-1].rstrip() if line.endswith(" ·") else line
 
 
 def break_phrases(text: str, width: float, measure: Measure, separator: str = " · ",
