@@ -552,7 +552,7 @@ def draw_evtol(p, rng):
              1.5)
     draw_sea_bridge(p, hz)
     draw_coast(p, rng, hz)
-    draw_multicopter(p, Camera(-38, 22, 13, 1600, 1280, 725), SUN)
+    draw_multicopter(p, Camera(-38, 28, 13.5, 1600, 1280, 740), SUN)
 
 
 def draw_sea_bridge(p, hz):
@@ -845,7 +845,11 @@ def draw_multicopter(p, cam, sun):
             belt = abs(math.sin(am) + .32) < .045 and tm < .82
             fill = "glass" if glass else (CYAN if belt else "#eef2f6")
             mesh.facet(pts, fill, n)
-    hub_z, tip_z, reach = 1.86, 1.98, 2.15
+    # arms long enough, rotors small enough, that neighbouring discs stay
+    # .75 m apart (2 * 2.6 sin 22.5 - 2 * .62) and the coaxial pair close
+    # together: seen from this camera no disc overlaps another motor's disc
+    # or arm, as on a real eight-arm passenger drone
+    hub_z, tip_z, reach = 1.86, 1.98, 2.6
     for k in range(8):
         ang = math.radians(22.5 + 45 * k)
         ca, sa = math.cos(ang), math.sin(ang)
@@ -855,10 +859,10 @@ def draw_multicopter(p, cam, sun):
             a = tuple(root[i] + (tip[i] - root[i]) * s / 5 for i in range(3))
             b = tuple(root[i] + (tip[i] - root[i]) * (s + 1) / 5
                       for i in range(3))
-            tube(mesh, a, b, .055, "#dfe6ee", 6)
-        tube(mesh, (tip[0], tip[1], tip_z - .17), (tip[0], tip[1], tip_z + .15),
-             .075, "#7d8ea3", 8)  # the motor pod
-        for dz, r in ((.2, .78), (-.22, .74)):  # upper and lower rotor
+            tube(mesh, a, b, .07, "#dfe6ee", 6)
+        tube(mesh, (tip[0], tip[1], tip_z - .1), (tip[0], tip[1], tip_z + .1),
+             .09, "#7d8ea3", 8)  # the motor pod, between its two rotors
+        for dz, r in ((.11, .62), (-.11, .59)):  # upper and lower rotor
             centre = (tip[0], tip[1], tip_z + dz)
             mesh.custom(centre, partial(rotor_disc, cam=cam, centre=centre,
                                         radius=r, warm=k in (0, 1, 7)))
@@ -1146,12 +1150,50 @@ def draw_industrial_space(p, rng):
     by = 1 * PITCH + 1.6 + 4.0
     things.append(Thing(bx0, by, 8, bx1, by + 1.6, 9.3, partial(
         skybridge, iso=iso, x0=bx0, x1=bx1, y=by, z=8)))
+    # a lorry whose wheels a nearer building hides while its box shows above
+    # that building's roof reads as parked on the roof, and one whose wheels
+    # a tree's crown hides as standing on the grass: leave those out
+    blocks = [t for t in things if t.draw.func in (draw_factory_tower,
+                                                   low_hall, skybridge)]
+    for t in things:
+        if t.draw.func is iso_tree:  # the crown, as a box
+            kw = t.draw.keywords
+            x, y, s = kw["x"], kw["y"], kw.get("size", 1.0)
+            blocks.append(Thing(x - .45 * s, y - .45 * s, .85 * s,
+                                x + .45 * s, y + .45 * s, 2.25 * s, None))
+    things = [t for t in things if t.draw.func is not iso_truck
+              or not on_a_roof(t, blocks)]
     for thing in depth_order(things, iso):
         thing.draw(p)
     rect(p, 0, 0, W, 420, lin(0, 0, 0, 420, [(0, col("#0c2442", 230)),
                                              (.5, col("#0f3844", 90)),
                                              (1, col("#0f3844", 0))]))
     rect(p, 0, H - 300, W, 300, vfade(H - 300, H, NAVY, 0, 170))
+
+
+def hides(block, x, y, z):
+    """Whether ``block`` stands between the point and the viewer: the ray
+    towards the viewer, direction (1, 1, 1) in Iso's projection, enters it."""
+    t0, t1 = 1e-6, math.inf
+    for k, v in enumerate((x, y, z)):
+        t0 = max(t0, block.lo[k] - v)
+        t1 = min(t1, block.hi[k] - v)
+    return t0 < t1
+
+
+def on_a_roof(lorry, blocks, n=6):
+    """Whether the lorry seems to stand on a roof or a tree in front of it:
+    over its footprint, some point on the ground is hidden while the top of
+    the lorry right above it shows (a lorry wholly hidden, or one peeking out
+    beside a wall with its wheels in view, reads right)."""
+    (x0, y0, _), (x1, y1, z1) = lorry.lo, lorry.hi
+    for a in range(n + 1):
+        for b in range(n + 1):
+            x, y = x0 + (x1 - x0) * a / n, y0 + (y1 - y0) * b / n
+            if any(hides(k, x, y, 0) for k in blocks) and \
+                    not any(hides(k, x, y, z1) for k in blocks):
+                return True
+    return False
 
 
 def low_hall(p, iso, x, y, w, d, h):
