@@ -1,6 +1,10 @@
 """Small pills that keep the screen honest: 模拟数据 for simulated feeds, the time of the
 last update once data is stale (or 离线 when there is none), and the operator's warning.
-Their words, in the screen's language and its partner's, come from kiosk.core.uistrings."""
+Their words, in the screen's language and its partner's, come from kiosk.core.uistrings.
+
+The data pills have a place of their own: one row in the band above the slide's heading,
+right-aligned with the content, clear of the title in landscape and portrait alike (a pill
+stacked into the heading's line sat 8 px over a portrait title: curator's review)."""
 
 from __future__ import annotations
 
@@ -12,10 +16,14 @@ from PySide6.QtGui import QColor, QFontMetricsF, QPainter
 from kiosk.core import uistrings
 from kiosk.core.deck import AnySlide, Deck, SimSource
 from kiosk.core.feeds import FeedHub
+from kiosk.core.layout import HEADING_TOP
 from kiosk.qt import theme
 from kiosk.qt.fonts import font
 
 PX = theme.FLOOR_SMALL  # legible from five metres (#13): was 22
+HEIGHT = PX * 1.5  # a tag around one line of text: it fits the band above the heading
+PAD = 18  # design px either side of the words
+GAP = 12  # between two pills in the row
 WARM = QColor(255, 181, 71, 235)  # stale or offline: the data may be out of date
 
 
@@ -46,26 +54,50 @@ def _badges(deck: Deck, slide: AnySlide, feeds: FeedHub | None, wall: float,
     return badges
 
 
+def pill_rects(texts: list[str], canvas: QSizeF) -> list[QRectF]:
+    """Where the data pills go, most important first: in a row from the right margin
+    leftwards (the first in the corner), centred in the band between the screen's top edge
+    and the title's first line (kiosk.core.layout.HEADING_TOP), so that they sit above the
+    heading and never on it. Two pills too wide for the content width (a portrait screen)
+    draw closer and may reach into the left margin; a row wider still goes on below (never
+    with the show's words in Chinese or English)."""
+    metrics = QFontMetricsF(font(PX))
+    widths = [metrics.horizontalAdvance(text) for text in texts]
+    right_edge = canvas.width() - theme.MARGIN
+    pad, gap, limit = PAD, GAP, theme.MARGIN
+    if sum(widths) + 2 * pad * len(widths) + gap * (len(widths) - 1) > right_edge - limit:
+        pad, gap, limit = PAD * 2 / 3, GAP * 2 / 3, theme.MARGIN / 4
+    right, top = right_edge, (HEADING_TOP - HEIGHT) / 2
+    rects: list[QRectF] = []
+    for width in (w + 2 * pad for w in widths):
+        if rects and right - width < limit:
+            right, top = right_edge, top + HEIGHT + gap
+        rects.append(QRectF(right - width, top, width, HEIGHT))
+        right -= width + gap
+    return rects
+
+
 def paint_badges(p: QPainter, deck: Deck, slide: AnySlide, feeds: FeedHub | None, wall: float,
                  canvas: QSizeF, operator: str | None = None, lang: str | None = None) -> None:
-    """The data badges top right, one under another, and the operator's warning at the
-    bottom; ``lang``: the language on screen (the deck's first when not given)."""
-    right = canvas.width() - theme.MARGIN
-    top = theme.MARGIN * 0.35
-    for text, color in _badges(deck, slide, feeds, wall, lang or deck.language):
-        top = _pill(p, text, right, top, color) + 10
+    """The data badges above the heading, top right (:func:`pill_rects`), and the
+    operator's warning at the bottom; ``lang``: the language on screen (the deck's first
+    when not given)."""
+    found = _badges(deck, slide, feeds, wall, lang or deck.language)
+    for rect, (text, color) in zip(pill_rects([t for t, _ in found], canvas), found,
+                                   strict=True):
+        _pill(p, text, rect, color)
     if operator:
-        _pill(p, operator, right, canvas.height() - theme.MARGIN * 1.6, QColor("#ff8a80"))
+        f = font(PX)
+        width = QFontMetricsF(f).horizontalAdvance(operator) + 2 * PAD
+        right = canvas.width() - theme.MARGIN
+        _pill(p, operator, QRectF(right - width, canvas.height() - theme.MARGIN * 1.6, width,
+                                  HEIGHT), QColor("#ff8a80"))
 
 
-def _pill(p: QPainter, text: str, right: float, top: float, color: QColor) -> float:
-    f = font(PX)
-    width = QFontMetricsF(f).horizontalAdvance(text) + 36
-    rect = QRectF(right - width, top, width, PX * 1.8)
+def _pill(p: QPainter, text: str, rect: QRectF, color: QColor) -> None:
     p.setPen(Qt.PenStyle.NoPen)
     p.setBrush(QColor(6, 16, 31, 200))
     p.drawRoundedRect(rect, rect.height() / 2, rect.height() / 2)
     p.setPen(color)
-    p.setFont(f)
+    p.setFont(font(PX))
     p.drawText(rect, int(Qt.AlignmentFlag.AlignCenter), text)
-    return rect.bottom()
