@@ -64,7 +64,7 @@ def pill_rects(texts: list[str], canvas: QSizeF) -> list[QRectF]:
     metrics = QFontMetricsF(font(PX))
     widths = [metrics.horizontalAdvance(text) for text in texts]
     right_edge = canvas.width() - theme.MARGIN
-    pad, gap, limit = PAD, GAP, theme.MARGIN
+    pad, gap, limit = float(PAD), float(GAP), float(theme.MARGIN)
     if sum(widths) + 2 * pad * len(widths) + gap * (len(widths) - 1) > right_edge - limit:
         pad, gap, limit = PAD * 2 / 3, GAP * 2 / 3, theme.MARGIN / 4
     right, top = right_edge, (HEADING_TOP - HEIGHT) / 2
