@@ -175,3 +175,90 @@ def test_the_observer_sees_small_text(app, monkeypatch):
     drawn, scale, deck = render_demo("zh", (1920, 1080))
     low = floors(drawn, scale, deck, "zh")
     assert any("来源" in line and "at 22.0 design px" in line for line in low), low
+
+
+# ---------------------------------------------------------------- headings (review 1, item 4)
+
+HEADING_CASES = [(lang, size) for lang in ("zh", "zh-Hant", "en")
+                 for size in ((1920, 1080), (1080, 1920))]
+
+
+@pytest.fixture(scope="module")
+def headings(qapp):
+    """(lang, size) -> {slide number: (the title's layout, its partner line's layout)} of
+    every slide with a heading, as the show lays them out rendering the demo deck."""
+    from kiosk.qt.app import make_app
+    from kiosk.qt.export import warm_feeds
+    from kiosk.qt.fonts import load_fonts
+    from kiosk.qt.slides.base import ViewContext
+    from kiosk.qt.stage import Stage
+    from kiosk.qt.text import recording
+
+    make_app()
+    deck = load_deck(DEMO_DECK).deck
+    load_fonts(traditional=True)
+    feeds = warm_feeds(deck)
+    out = {}
+    for lang, size in HEADING_CASES:
+        stage = Stage(deck, QSize(*size), lang=lang, animations=False, feeds=feeds)
+        ctx = ViewContext(deck, stage.canvas if hasattr(stage, "canvas") else QSize(*size),
+                          lang=lang)
+        found = {}
+        number = 0
+        for index, slide in enumerate(deck.slides):
+            if not slide.enabled:
+                continue
+            number += 1
+            if slide.type == "title" or slide.title is None:
+                continue
+            stage.clear()
+            with recording() as seen:
+                stage.render(index, 1e6, badges_at=time.time())
+            title, partner = ctx.primary(slide.title), ctx.secondary(slide.title)
+            found[number] = (next(f for t, f in seen if t == title),
+                             next((f for t, f in seen if partner and t == partner), None))
+        stage.close()
+        out[lang, size] = found
+    if feeds is not None:
+        feeds.close()
+    return out
+
+
+@pytest.mark.parametrize(("lang", "size"), HEADING_CASES,
+                         ids=[f"{lang}-{w}x{h}" for lang, (w, h) in HEADING_CASES])
+def test_every_heading_of_an_orientation_has_one_size(headings, lang, size):
+    """A long title takes another line, as an exhibition designer sets it; it does not
+    shrink (the curator saw 64 px on slide 4 and 48 px on slide 5 at 1080x1920)."""
+    from kiosk.core import linebreak
+    from kiosk.core.layout import TITLE_PX, heading_width
+    from kiosk.qt.text import measure_at
+
+    measure = measure_at(True)(TITLE_PX)
+    sizes = {}
+    for n, (title, _) in headings[lang, size].items():
+        text = " ".join(title.lines)
+        # only a name no line may break ('Industrial Space Consolidation') wider than the
+        # line at TITLE_PX makes a heading smaller
+        if all(measure(c.strip()) <= heading_width(size[0])
+               for c in linebreak.chunks(text, "zh-Hant" if lang == "zh-Hant" else "zh")):
+            sizes[n] = title.px
+    assert len(sizes) >= len(headings[lang, size]) - 1
+    assert set(sizes.values()) == {TITLE_PX}, {n: px for n, px in sizes.items() if px != TITLE_PX}
+    for n, (title, partner) in headings[lang, size].items():
+        for fitted in (title, partner):
+            if fitted is None:
+                continue
+            assert not fitted.clipped, (n, fitted.lines)
+            for line in fitted.lines:  # the " · " between two phrases never hangs
+                assert not line.endswith("·") and not line.startswith("·"), (n, fitted.lines)
+
+
+def test_portrait_english_headings_break_between_their_phrases(headings):
+    en = headings["en", (1080, 1920)]
+    assert en[9][0].lines == ("Simulated demo", "Cloud Smart City computing")
+    assert en[10][0].lines == ("Simulated demo", "Computing utilisation")
+    assert en[11][0].lines[:2] == ("H1 2024", "Digital economy")
+    assert any("'Doubling Park Investment'" in line for line in en[19][0].lines), en[19][0].lines
+    # the same name as the partner line under the Chinese title
+    zh = headings["zh", (1080, 1920)]
+    assert any("'Doubling Park Investment'" in line for line in zh[19][1].lines), zh[19][1].lines

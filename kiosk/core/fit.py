@@ -46,7 +46,7 @@ def floor_of(px: float, min_px: float) -> tuple[float, float]:
 def fit_text(text: str, width: float, height: float, px: float, *, measure_at: MeasureAt,
              spacing: Callable[[float], float], min_px: float = FLOOR_SMALL,
              max_lines: int = 3, wrap: bool = True, lang: str = "zh", balance: bool = True,
-             separator: str | None = None) -> Fitted:
+             separator: str | None = None, keep_phrases: bool = True) -> Fitted:
     """Set ``text`` in a ``width`` x ``height`` box, starting at ``px``.
 
     Above the floor the text shrinks (by 8% a step) until it fits in ``max_lines`` lines (or
@@ -54,6 +54,10 @@ def fit_text(text: str, width: float, height: float, px: float, *, measure_at: M
     onto as many lines as the box's height holds (at least ``max_lines``), and only when
     even those are too few is the last one cut with "…" (``clipped``). ``separator``: break
     only between the phrases it parts (a title's " · ") unless a phrase alone is too wide.
+    ``keep_phrases``: with a separator, shrink before a phrase is broken (a title slide's
+    name); False: a phrase too wide breaks between its words at the same size, and the text
+    shrinks only when ``max_lines`` lines do not hold it (a slide's heading keeps one size
+    across the show, taking a second line as an exhibition designer would).
     """
     size, floor = floor_of(px, min_px)
     while True:
@@ -62,40 +66,59 @@ def fit_text(text: str, width: float, height: float, px: float, *, measure_at: M
             size = floor
         measure = measure_at(size)
         line_h = spacing(size)
-        lines = _lines(text, width, measure, lang, wrap and not final, separator, wrap)
+        most = None if keep_phrases else max(max_lines, math.floor((height + 0.5) / line_h)
+                                              if final and line_h > 0 else max_lines)
+        lines = _lines(text, width, measure, lang, wrap and not final, separator, wrap,
+                       keep_phrases, most)
         fits_width = all(measure(line) <= width + 0.5 for line in lines)
         if not final:
             if (fits_width and len(lines) * line_h <= height + 0.5
                     and (not wrap or len(lines) <= max_lines)):
                 return _final(text, width, measure, lang, wrap, separator, balance, size, line_h,
-                              height, max_lines, lines)
+                              height, max_lines, lines, most)
             size *= SHRINK
             continue
         return _final(text, width, measure, lang, True, separator, balance, size, line_h, height,
-                      max_lines, lines if fits_width else None)
+                      max_lines, lines if fits_width else None, most)
 
 
 def _lines(text: str, width: float, measure: linebreak.Measure, lang: str, strict: bool,
-           separator: str | None, wrap: bool) -> list[str]:
+           separator: str | None, wrap: bool, keep_phrases: bool = True,
+           most: int | None = None) -> list[str]:
     """Lines for a size test; ``strict``: a line that needs a word cut counts as too wide."""
     if not wrap:
         return text.split("\n")
     if strict:  # a word (or with a separator, a phrase) too wide: shrink before cutting it
-        pieces = (text.replace("\n", separator).split(separator) if separator else
-                  [c for paragraph in text.split("\n") for c in linebreak.chunks(paragraph, lang)])
+        pieces = (text.replace("\n", separator).split(separator) if separator and keep_phrases
+                  else [c for paragraph in text.split("\n")
+                        for phrase in (paragraph.split(separator) if separator else [paragraph])
+                        for c in linebreak.chunks(phrase.strip(), lang)])
         if any(measure(piece.strip()) > width + 0.5 for piece in pieces):
             return [text]
     if separator:
-        return linebreak.break_phrases(text, width, measure, separator, lang)
+        return _phrases(text, width, measure, separator, lang, False, most)
     return linebreak.break_lines(text, width, measure, lang)
+
+
+def _phrases(text: str, width: float, measure: linebreak.Measure, separator: str, lang: str,
+             balance: bool, most: int | None) -> list[str]:
+    """Lines broken between phrases first; when that takes more than ``most`` lines and
+    breaking between words takes fewer, between words ("2023 · The" / "'Doubling Park
+    Investment'" / "programme" rather than a smaller size)."""
+    lines = linebreak.break_phrases(text, width, measure, separator, lang, balance)
+    if most is not None and len(lines) > most:
+        words = linebreak.break_lines(text, width, measure, lang, balance)
+        if len(words) < len(lines):
+            return words
+    return lines
 
 
 def _final(text: str, width: float, measure: linebreak.Measure, lang: str, wrap: bool,
            separator: str | None, balance: bool, size: float, line_h: float, height: float,
-           max_lines: int, lines: list[str] | None) -> Fitted:
+           max_lines: int, lines: list[str] | None, most: int | None = None) -> Fitted:
     if lines is None or (wrap and balance and len(lines) >= 2):
         if separator:
-            lines = linebreak.break_phrases(text, width, measure, separator, lang, balance)
+            lines = _phrases(text, width, measure, separator, lang, balance, most)
         else:
             lines = linebreak.break_lines(text, width, measure, lang, balance)
     room = max(1, math.floor((height + 0.5) / line_h)) if line_h > 0 else max_lines

@@ -17,12 +17,14 @@ FLOOR_SMALL = 28
 
 MARGIN = 96  # around the content
 
-# The heading of a figures, chart or photo slide: the title in the screen's language, one
-# line at TITLE_PX (a long one shrinks to TITLE_MIN_PX, then takes a second line), and its
-# partner language's line under it at the floor for secondary text.
+# The heading of a figures, chart or photo slide: the title in the screen's language at
+# TITLE_PX on every slide (a long one takes a second line, a third in portrait, broken at
+# its " · " first; it shrinks towards TITLE_MIN_PX only when those lines do not hold it),
+# and its partner language's line under it at the floor for secondary text.
 HEADING_TOP = MARGIN * 0.8
 HEADING_INDENT = 32  # right of the accent bar
 TITLE_PX, TITLE_MIN_PX, TITLE_LINES = 56, 44, 2
+HEADING_SEPARATOR = " · "  # a heading breaks between its phrases first
 HEADING_SUB_PX, HEADING_SUB_LINES = FLOOR_SECONDARY, 2
 # between the heading and the content: a one-line title and its partner line end at 236 px,
 # above the line where figures slides start their cards (22.2% of 1080)

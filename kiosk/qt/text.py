@@ -63,10 +63,11 @@ def language() -> str:
 
 def layout(text: str, width: float, height: float, px: float, bold: bool = False,
            min_px: float = FLOOR_SMALL, max_lines: int = 3, wrap: bool = True,
-           balance: bool = True, separator: str | None = None) -> Fitted:
+           balance: bool = True, separator: str | None = None,
+           keep_phrases: bool = True) -> Fitted:
     """How ``text`` is set in a ``width`` x ``height`` box (kiosk.core.fit.fit_text)."""
     fitted = _layout(text, round(width, 2), round(height, 2), round(px, 3), bold, min_px,
-                     max_lines, wrap, balance, separator, tuple(families()))
+                     max_lines, wrap, balance, separator, keep_phrases, tuple(families()))
     for seen in _recorders:
         seen.append((text, fitted))
     return fitted
@@ -89,11 +90,11 @@ def recording() -> Iterator[list[tuple[str, Fitted]]]:
 @functools.lru_cache(maxsize=2048)
 def _layout(text: str, width: float, height: float, px: float, bold: bool, min_px: float,
             max_lines: int, wrap: bool, balance: bool, separator: str | None,
-            fonts: tuple[str, ...]) -> Fitted:
+            keep_phrases: bool, fonts: tuple[str, ...]) -> Fitted:
     return fit_text(text, width, height, px, measure_at=measure_at(bold),
                     spacing=functools.partial(spacing, bold=bold), min_px=min_px,
                     max_lines=max_lines, wrap=wrap, lang=language(), balance=balance,
-                    separator=separator)
+                    separator=separator, keep_phrases=keep_phrases)
 
 
 def fit_px(text: str, rect: QRectF, px: float, bold: bool = False, min_px: float = FLOOR_SMALL,

@@ -245,9 +245,12 @@ class SlideView:
         if title:
             left, width = m + layout.HEADING_INDENT, layout.heading_width(w)
             one = spacing(layout.TITLE_PX, True)
-            fitted = text_layout(title, width, layout.lines_for(layout.TITLE_LINES, w, h) * one,
-                                 layout.TITLE_PX,
-                                 bold=True, min_px=layout.TITLE_MIN_PX, max_lines=1)
+            lines = layout.lines_for(layout.TITLE_LINES, w, h)
+            # one size on every slide: a long title takes another line, broken at its " · "
+            # first, and shrinks only when those lines do not hold it
+            fitted = text_layout(title, width, lines * one, layout.TITLE_PX, bold=True,
+                                 min_px=layout.TITLE_MIN_PX, max_lines=lines,
+                                 separator=layout.HEADING_SEPARATOR, keep_phrases=False)
             used = draw_lines(p, QRectF(left, top, width, fitted.height), fitted, theme.TEXT,
                               bold=True)
             bar = fitted.px * 0.2
@@ -258,7 +261,8 @@ class SlideView:
                 px = layout.HEADING_SUB_PX
                 lines = layout.lines_for(layout.HEADING_SUB_LINES, w, h)
                 used = draw_text(p, QRectF(left, top, width, lines * spacing(px)),
-                                 sub, px, theme.MUTED, max_lines=1, min_px=px)
+                                 sub, px, theme.MUTED, max_lines=1, min_px=px,
+                                 separator=layout.HEADING_SEPARATOR)
                 top = max(top + spacing(px), used.bottom())
             top += layout.HEADING_GAP
         bottom = self.source_top(w, h) - layout.SOURCE_GAP
