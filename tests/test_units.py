@@ -118,3 +118,26 @@ def test_the_count_up_keeps_its_words_and_scale():
     assert final.number(92.64) == "9.26" and final.number(0) == "0.00"
     assert final.counts
     assert not reading(5, 0, Text.model_validate("名"), Text.model_validate("第"), "en").counts
+
+
+@pytest.mark.parametrize(("value", "unit", "prefix", "lang", "lead", "splits"), [
+    (100, "亿元", "不少于", "en", "at least", False),  # "at least" / "RMB 10 bn"
+    (100, "亿元", "不少于", "zh", "不少于", False),
+    (432, "万平方米", None, "en", "", False),  # 4.32 million m², one phrase
+    (432, "万平方米", None, "zh", "", False),
+    (20, "%", "最高", "en", "up to", False),
+    (1975, "次/分钟", None, "en", "", False),  # a rate is an amount too
+    (1268, "架次", None, "en", "", True),  # "1,268" / "flights": a noun, not an amount
+    (1268, "架次", None, "zh", "", True),
+    (120, "万人", None, "en", "", False),  # 1.2 million people: the scale stays
+    (5, "名", "第", "zh", "", False),  # 第5名 is one word
+])
+def test_an_amount_is_one_phrase_only_its_lead_stands_apart(value, unit, prefix, lang, lead,
+                                                           splits):
+    """What may leave the number's line (the curator's review of #13: "at least RMB" / "10 bn"
+    split the amount): the lead over it, a count's noun under it; never a currency, a scale
+    word or a unit of measure."""
+    r = reading(value, 0, Text.model_validate(unit),
+                Text.model_validate(prefix) if prefix else None, lang)
+    assert (r.lead, r.splits) == (lead, splits)
+    assert (r.lead + " " + r.amount_before).strip() == r.before

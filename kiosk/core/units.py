@@ -9,6 +9,11 @@ scale: "RMB 9,26 mil milhões", "4,32 milhões de m²".
 A :class:`Reading` is what the slide draws: fixed text before the number ("RMB", "up to"),
 the number itself (formatted by :meth:`Reading.number`, so it can count up), and fixed text
 after it ("bn", "million m²", "%"). An explicit ``{zh, en}`` unit or prefix in the deck wins.
+
+An amount is one phrase: "RMB 10 bn" and "4.32 million m²" never break across lines (4.32
+alone is not the area; the curator's review of #13). Only the words that qualify it ("at
+least", 最高) may stand on a line of their own (``Reading.lead``), and a count's noun
+("flights") may go under its number (``Reading.splits``).
 """
 
 from __future__ import annotations
@@ -132,6 +137,14 @@ class Reading:
     counts: bool = True
     strip: bool = False  # Chinese 万/亿: up to 2 decimals, trailing zeros dropped
     ordinal: bool = False
+    lead: str = ""  # the start of ``before`` that qualifies the amount ("at least", 最高)
+    splits: bool = False  # ``after`` is a count's noun ("flights"), not part of an amount
+
+    @property
+    def amount_before(self) -> str:
+        """The words before the number that belong to the amount ("RMB" of "at least
+        RMB"): they stay beside the number when the lead goes on a line of its own."""
+        return self.before[len(self.lead):].strip() if self.lead else self.before
 
     def number(self, value: float) -> str:
         """The number as drawn for ``value`` (during a count-up too)."""
@@ -203,18 +216,30 @@ def reading(value: float, decimals: int, unit: Text | None = None, prefix: Text 
     rank = prefix_zh == ORDINAL and split_magnitude(unit_zh)[1] in _RANK_UNITS
     if lang in CHINESE:
         divisor, suffix = magnitude(value, unit_zh)
-        return Reading(prefix.for_lang(lang) if prefix else "",
-                       unit.for_lang(lang) if unit else "", divisor, decimals, suffix, lang,
-                       counts=not rank, strip=divisor != 1.0)
+        words = prefix.for_lang(lang) if prefix else ""
+        return Reading(words, unit.for_lang(lang) if unit else "", divisor, decimals, suffix,
+                       lang, counts=not rank, strip=divisor != 1.0,
+                       lead="" if rank else words,  # 第5名 is one word
+                       splits=divisor == 1.0 and counted(unit_zh) and not rank)
     words = _prefix_words(prefix, prefix_zh, lang)
     if rank:
-        return Reading(words, "", 1.0, 0, "", lang, counts=False, ordinal=True)
+        return Reading(words, "", 1.0, 0, "", lang, counts=False, ordinal=True, lead=words)
     own = unit.own(lang) if unit else ""
     if own or not known(unit_zh):
         # the deck's own words (or a unit the table does not know, shown as written)
         after = own or (unit.for_lang(lang) if unit else "")
-        return Reading(words, after, 1.0, decimals, "", lang)
+        return Reading(words, after, 1.0, decimals, "", lang, lead=words,
+                       splits=known(unit_zh) and counted(unit_zh))
     return _worked_out(value, decimals, unit_zh, words, lang, label.lower())
+
+
+def counted(unit_zh: str) -> bool:
+    """The unit names things counted, with no magnitude (家, 架次; not 万人, 亿元, 平方米, %
+    or a rate, 次/分钟): its words may go under the number without changing the amount."""
+    if not unit_zh or "/" in unit_zh:
+        return False
+    size, base = split_magnitude(unit_zh)
+    return size == 1.0 and base in UNITS and UNITS[base].kind == "count"
 
 
 def _worked_out(value: float, decimals: int, unit_zh: str, before: str, lang: str,
@@ -257,7 +282,8 @@ def _worked_out(value: float, decimals: int, unit_zh: str, before: str, lang: st
         after = [joiner.join(w for w in (scale, noun) if w)]
     after.append(per)
     return Reading(" ".join(w for w in words if w), " ".join(w for w in after if w), divisor,
-                   shown_decimals, "", lang)
+                   shown_decimals, "", lang, lead=before,
+                   splits=counted(unit_zh) and not scale and not per)
 
 
 def _says(label: str, words: tuple[str, ...]) -> bool:

@@ -43,43 +43,41 @@ def unit_px(px: float) -> float:
     return max(theme.FLOOR_SECONDARY, px * 0.34)
 
 
-def widths(fig: Figure, px: float) -> tuple[float, float, float, float, float]:
-    """(before with its gap, before alone, number, after with its gap, after alone)."""
+def widths(fig: Figure, px: float, above: bool = False
+           ) -> tuple[float, float, float, float, float]:
+    """(the words before on the number's line with their gap, the lead on its own line,
+    number, after with its gap, after alone). ``above``: the lead ("at least") goes over
+    the number and the rest of the amount ("RMB") stays beside it."""
     small = QFontMetricsF(font(unit_px(px), True))
     r = fig.reading
     space = small.horizontalAdvance(" ")
-    before = small.horizontalAdvance(r.before) if r.before else 0.0
+    inline = r.amount_before if above else r.before
+    before = small.horizontalAdvance(inline) if inline else 0.0
+    lead = small.horizontalAdvance(r.lead) if above and r.lead else 0.0
     number = QFontMetricsF(font(px, True)).horizontalAdvance(fig.final)
     after = small.horizontalAdvance(r.after) if r.after else 0.0
-    return (before + space if before else 0.0, before, number,
+    return (before + space if before else 0.0, lead, number,
             after + space if after else 0.0, after)
 
 
 def line_width(fig: Figure, px: float, mode: Mode) -> float:
     """The width the number line takes in ``mode``: its widest row."""
-    before, before_alone, number, after, after_alone = widths(fig, px)
     above, below = mode
-    rows = [number + (0 if above else before) + (0 if below else after)]
-    if above:
-        rows.append(before_alone)
+    before, lead, number, after, after_alone = widths(fig, px, above)
+    rows = [number + before + (0 if below else after), lead]
     if below:
         rows.append(after_alone)
     return max(rows)
 
 
-def stackable(words: str) -> bool:
-    """Words may go on a line of their own ("million m²", "at least RMB"); "%", 家 or 第
-    stay beside the number."""
-    return len(words) > 3 or " " in words
-
-
 def mode_for(fig: Figure, px: float, width: float) -> Mode | None:
-    """The first arrangement that fits: all on one line, then the unit under the number,
-    then the words before it over it ("at least RMB" / 10 bn), then both."""
+    """The first arrangement that fits: all on one line, then a count's noun under the
+    number, then the lead over it ("at least" / RMB 10 bn), then both. An amount never
+    breaks: "RMB 10 bn" and "4.32 million m²" stay on one line (units.Reading)."""
     r = fig.reading
     for mode in MODES:
         above, below = mode
-        if (above and not stackable(r.before)) or (below and not stackable(r.after)):
+        if (above and not r.lead) or (below and not (r.splits and r.after)):
             continue
         if line_width(fig, px, mode) <= width:
             return mode

@@ -71,11 +71,11 @@ def number_line(p: QPainter, fig: Figure, x: float, top: float, px: float, mode:
     """The words before and after (static) around where the number counts (painted
     over); ``x`` is the left edge, or the centre when ``centred``. Returns the number's
     box at its final width, and its slot when the moving layer draws it."""
-    before, before_alone, number_w, after, after_alone = widths(fig, px)
     above, below = mode
+    before, lead, number_w, after, after_alone = widths(fig, px, above)
     small = font(unit_px(px), True)
     r = fig.reading
-    line = number_w + (0 if above else before) + (0 if below else after)
+    line = number_w + before + (0 if below else after)
     left = x - line / 2 if centred else x
     baseline = top + tracks.above + px * 0.78
     small_baseline = unit_px(px) * 0.95
@@ -84,13 +84,13 @@ def number_line(p: QPainter, fig: Figure, x: float, top: float, px: float, mode:
         return x - width / 2 if centred else x
 
     p.setFont(small)
-    if r.before:
-        p.setPen(theme.MUTED)
-        if above:
-            p.drawText(QPointF(at(before_alone), top + small_baseline), r.before)
-        else:
-            p.drawText(QPointF(left, baseline), r.before)
-    right = left + (0 if above else before) + number_w
+    p.setPen(theme.MUTED)
+    if above:  # the lead over the number ("at least"); the amount's own words stay beside it
+        p.drawText(QPointF(at(lead), top + small_baseline), r.lead)
+    inline = r.amount_before if above else r.before
+    if inline:
+        p.drawText(QPointF(left, baseline), inline)
+    right = left + before + number_w
     if r.after:
         p.setPen(theme.ACCENT)
         if below:
