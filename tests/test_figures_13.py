@@ -175,6 +175,139 @@ def test_the_target_tag_pairs_the_screens_language_with_its_partner(app, tmp_pat
     assert view.tag_texts(deck.slides[0].items[0]) == [tag]
 
 
+@pytest.mark.parametrize(("lang", "tag"), [
+    ("zh", "即将出台 · UPCOMING"), ("zh-Hant", "即將出台 · UPCOMING"),
+    ("en", "UPCOMING · 即将出台"), ("pt", "EM BREVE · 即将出台")])
+def test_a_targets_own_tag_says_what_it_is(app, tmp_path, drawn, lang, tag):
+    """A subsidy cap in a policy still to be issued is no goal (curator's review, slide 6):
+    its tag: replaces 目标 · TARGET, paired like it; the card stays a target's."""
+    deck = figures(tmp_path, [{"value": 20, "unit": "%", "prefix": "最高", "label": "奖补比例",
+                               "kind": "target",
+                               "tag": {"zh": "即将出台", "en": "Upcoming", "pt": "Em breve"}}],
+                   languages=["zh", "zh-Hant", "en", "pt"], zh_hant_conversion="s2hk")
+    stage, pixels = show(deck, lang=lang)
+    texts = [text for text, _ in drawn]
+    assert tag in texts, texts
+    assert not [t for t in texts if "TARGET" in t or "目标" in t or "META" in t], texts
+    (card,) = stage.view(0).cards
+    assert card.target and len(card.tags) == 1
+    t, b, left, right = box(stage, card.tags[0])
+    assert amber(pixels[t:b, left:right]).mean() > 0.08  # an amber pill, as a target's
+
+
+@pytest.mark.parametrize("size", [(1920, 1080), (1080, 1920)], ids=["landscape", "portrait"])
+@pytest.mark.parametrize(("lang", "tag"), [("zh", "即将出台 · UPCOMING"),
+                                           ("en", "UPCOMING · 即将出台")])
+def test_the_demo_decks_subsidy_cap_is_tagged_upcoming(app, drawn, size, lang, tag):
+    from kiosk.core import load_deck
+
+    deck = load_deck(DEMO_DECK).deck
+    stage = Stage(deck, QSize(*size), lang=lang, animations=False)
+    stage.render(5, 1e6)  # slide 6: 最高20% of the policy 即将出台
+    texts = [text for text, _ in drawn]
+    assert tag in texts and not [t for t in texts if "TARGET" in t], texts
+
+
+@pytest.fixture
+def baselines(monkeypatch):
+    """{text: baseline y} of every string the figures view draws at a point (the number
+    line's words); a target's number is an outline path, read from its Card instead."""
+    at: dict[str, float] = {}
+    original = QPainter.drawText
+
+    def record(self, *args):
+        if isinstance(args[0], QPointF) and isinstance(args[-1], str):
+            at.setdefault(args[-1], args[0].y())  # the first card's
+        return original(self, *args)
+
+    monkeypatch.setattr(QPainter, "drawText", record)
+    return at
+
+
+@pytest.mark.parametrize(("slide", "size", "beside", "over"), [
+    (22, (1080, 1920), ("RMB", "bn"), ("at least",)),  # was "at least RMB" / "10 bn"
+    (22, (1920, 1080), ("at least RMB", "bn"), ()),
+    (20, (1920, 1080), ("million m²",), ()),  # was "4.32" / "million m²"
+    (20, (1280, 720), ("million m²",), ()),
+    (20, (1080, 1920), ("million m²",), ()),
+    (14, (1080, 1920), ("RMB", "bn"), ())])
+def test_an_amount_never_splits_across_lines(app, baselines, slide, size, beside, over):
+    """"RMB 10 bn" and "4.32 million m²" are one phrase (curator's review, items 5 and 10):
+    the number's words sit on its baseline; only a lead such as "at least" may stand on a
+    line of its own, above the number."""
+    from kiosk.core import load_deck
+
+    deck = load_deck(DEMO_DECK).deck
+    stage = Stage(deck, QSize(*size), lang="en", animations=False)
+    stage.render(slide - 1, 1e6)
+    numbers = [c.number for c in stage.view(slide - 1).cards]
+    for words in beside:
+        y = baselines.get(words)
+        assert y is not None and any(abs(y - n.bottom()) < 1 for n in numbers), (
+            words, baselines, numbers)
+    for words in over:
+        y = baselines.get(words)
+        assert y is not None and all(y < n.top() for n in numbers), (words, baselines, numbers)
+
+
+def test_a_count_may_put_its_noun_under_the_number_an_amount_may_not(app, tmp_path,
+                                                                     baselines):
+    """In cards too narrow for the words beside the number, a count's noun may go under it
+    ("1,268" / "flights"); an area stays whole ("4.32 million m²"), its number smaller."""
+    item = {"value": 1268, "unit": "架次", "label": {"zh": "架次", "en": "Today"}}
+    area = {"value": 432, "unit": "万平方米", "label": {"zh": "面积", "en": "Leased"}}
+    deck = figures(tmp_path, [item] * 6, [area] * 6)
+    stage, _ = show(deck, 0, size=(1080, 1920), lang="en")
+    counted = stage.view(0).cards[0]
+    assert counted.stacked and baselines["flights"] > counted.number.bottom() + 10
+    baselines.clear()
+    stage, _ = show(deck, 1, size=(1080, 1920), lang="en")
+    leased = stage.view(1).cards[0]
+    assert not leased.stacked and abs(baselines["million m²"] - leased.number.bottom()) < 1
+
+
+@pytest.mark.parametrize("size", [(1920, 1080), (1080, 1920), (1280, 720)],
+                         ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_hero_keeps_its_texts_inside_the_outlines_padding(app, tmp_path, size, lang):
+    """Slide 6's one-line Chinese note ran to within ~10 px of the dashed frame on both
+    sides (curator's review, item 6): text stays a padding's width inside it. Notes just
+    under the slide's width, in both languages, and the demo deck's own slide 6."""
+    from kiosk.core import load_deck
+
+    note = {"zh": "新政策将首次把自制设备光伏系统储能设施纳入技改支持范围支持企业开展合作",
+            "en": "Self-made equipment, solar power and energy storage to qualify for the "
+                  "first time"}
+    own = figures(tmp_path, [{"value": 20, "unit": "%", "prefix": "最高", "kind": "target",
+                              "label": {"zh": "设备购置奖补比例", "en": "Subsidy"},
+                              "note": note}])
+    for deck, index in ((own, 0), (load_deck(DEMO_DECK).deck, 5)):
+        stage = Stage(deck, QSize(*size), lang=lang, animations=False)
+        pixels = as_array(stage.render(index, 1e6))
+        (card,) = stage.view(index).cards
+        t, b, left, right = box(stage, card.rect)
+        pad = round(32 * stage.transform().m11())  # at least this much clear inside
+        inside = pixels[t + 8:b - 8]
+        for strip in (inside[:, left + 5:left + pad], inside[:, right - pad:right - 5]):
+            ink = strip[:, :, :3].max(axis=2) > 120  # any text, white, grey or amber
+            assert not ink.any(), (size, lang, index)
+
+
+@pytest.mark.parametrize("size", [(1920, 1080), (1080, 1920)], ids=["landscape", "portrait"])
+def test_a_heros_number_is_as_big_in_english_as_in_chinese(app, size):
+    """Slide 6's 20 was ~20% smaller in English, its label taking two lines (curator's
+    review, item 10): the label wraps in a wider measure before the number shrinks."""
+    from kiosk.core import load_deck
+
+    deck = load_deck(DEMO_DECK).deck
+    heights = []
+    for lang in ("zh", "en"):
+        stage = Stage(deck, QSize(*size), lang=lang, animations=False)
+        stage.render(5, 1e6)
+        heights.append(stage.view(5).cards[0].number.height())
+    assert heights[1] >= 0.97 * heights[0], heights
+
+
 # ---------------------------------------------------------------------------- simulated
 def sim_deck(tmp_path, label=True):
     return figures(tmp_path, [
@@ -280,6 +413,8 @@ def test_no_figure_text_is_drawn_below_the_floor(app, drawn, size, lang):
 
 # ---------------------------------------------------------------------------- one grid
 def test_cards_start_on_one_line_whatever_the_title_and_the_count(app, tmp_path):
+    """Portrait: every figures slide's cards start on one line. Landscape: the group is
+    centred in the room under the heading (test below), so the title never moves it."""
     item = {"value": 41, "unit": "家", "label": {"zh": "新增企业", "en": "New companies"}}
     # a long title (two lines in portrait) and a short one, a title without a partner line,
     # none at all: a heading longer still (three lines) would push the cards down
@@ -290,12 +425,33 @@ def test_cards_start_on_one_line_whatever_the_title_and_the_count(app, tmp_path)
                    {"type": "figures", "title": "只有中文标题", "items": [item] * 4},
                    {"type": "figures", "items": [item] * 2},
                    {"type": "figures", "title": "五项", "items": [item] * 5})
-    for size in ((1920, 1080), (1080, 1920)):
+    for size, slides in (((1080, 1920), range(len(deck.slides))), ((1920, 1080), (0, 3))):
         tops = []
-        for index in range(len(deck.slides)):
+        for index in slides:
             stage, pixels = show(deck, index, size=size)
             tops.append(accent_runs(stage, pixels)[0][0])
         assert max(tops) - min(tops) <= 1, (size, tops)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_landscape_cards_are_centred_in_the_room_under_the_heading(app, lang):
+    """Three cards at the top left 40% of the screen empty (curator's review, slides 9, 15,
+    19, 20): the group is centred between the cards' line and the source line."""
+    from kiosk.core import layout, load_deck
+    from kiosk.qt.slides.figures_layout import grid_top
+
+    deck = load_deck(DEMO_DECK).deck
+    stage = Stage(deck, QSize(1920, 1080), lang=lang, animations=False)
+    for number in (9, 15, 19, 20):
+        pixels = as_array(stage.render(number - 1, 1e6))
+        view = stage.view(number - 1)
+        bars = accent_runs(stage, pixels)  # the cards as drawn: their accent bars
+        scale = stage.transform().m22()
+        top, bottom = bars[0][0] / scale, bars[-1][1] / scale
+        above = top - grid_top(False)
+        below = view.source_top() - layout.SOURCE_GAP - bottom
+        assert above > 60, (number, above)  # not pressed under the heading
+        assert abs(above - below) <= 3, (number, above, below)
 
 
 def number_heights(stage, pixels, cards):

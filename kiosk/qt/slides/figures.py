@@ -44,7 +44,13 @@ from kiosk.qt.slides.figures_number import (
     number_line,
     room,
 )
-from kiosk.qt.slides.figures_tags import dashed, draw_tags, simulated_tag, target_tag
+from kiosk.qt.slides.figures_tags import (
+    dashed,
+    draw_tags,
+    named_tag,
+    simulated_tag,
+    target_tag,
+)
 from kiosk.qt.text import draw_text, spacing, text_height
 
 log = logging.getLogger(__name__)
@@ -109,7 +115,9 @@ class FiguresView(SlideView):
             final = room(r.number(value))  # only when the length changes (999 -> 1000)
         ctx = self.ctx
         tags = []
-        if item.kind == "target":
+        if item.kind == "target" and item.tag is not None:  # what the plan is, in its words
+            tags.append(named_tag(ctx.primary(item.tag), ctx.secondary(item.tag)))
+        elif item.kind == "target":
             tags.append(target_tag(ctx.lang, ctx.deck))
         if self.simulated(item):
             tags.append(simulated_tag(ctx.lang, ctx.deck))
@@ -121,7 +129,8 @@ class FiguresView(SlideView):
                       item.kind == "target", tags)
 
     def tag_texts(self, item: FigureItem) -> list[str]:
-        """The tags beside a figure's number, as drawn: 目标 · TARGET, 模拟 · SIMULATED."""
+        """The tags beside a figure's number, as drawn: 目标 · TARGET (or the deck's own tag,
+        即将出台 · UPCOMING), 模拟 · SIMULATED."""
         return [text for text, _ in self._figure(item).tags]
 
     # ------------------------------------------------------------------ the player's contract
@@ -206,6 +215,10 @@ class FiguresView(SlideView):
             gaps = GAP * (len(rows) - 1)
             heights = [h * (area.height() - gaps) / (total - gaps) for h in heights]
         top = area.top()
+        if not self.ctx.portrait and total < area.height():
+            # landscape: the group is centred in the room under the heading (a keynote's
+            # balance; three cards at the top left 40% of the screen empty, curator's review)
+            top += (area.height() - total) / 2
         for (a, c), height in zip(spans, heights, strict=True):
             cell_w = (area.width() - GAP * (c - 1)) / c
             row = figures[a:a + c]
@@ -248,8 +261,11 @@ class FiguresView(SlideView):
               base: Style) -> None:
         """One figure: centred, big (about 300 px), no card with an empty half. A target's
         is framed by a dashed outline, as a target's card is."""
-        column = area.width() if self.ctx.portrait else min(area.width(), 1400.0)
-        fitted = fit_hero(fig, area.width() - 2 * base.pad, column,
+        # the number and the texts keep at least the outline's padding on both sides (a note
+        # ran to the outline's edge, curator's review); landscape texts at most 1600 px wide
+        room = area.width() - 2 * base.pad
+        column = min(room, 1600.0)
+        fitted = fit_hero(fig, room, column,
                           max_px_for(1, self.ctx.portrait), base, area.height())
         style, shared, height = fitted.style, fitted.tracks, fitted.height
         if height > area.height() - 2 * style.pad:

@@ -26,6 +26,12 @@ def target_tag(lang: str, deck: Deck) -> Tag:
     return uistrings.say("target", lang, deck), TARGET_COLOR
 
 
+def named_tag(own: str, partner: str) -> Tag:
+    """A target's own words (a deck's ``tag:``, e.g. 即将出台 · UPCOMING for a policy not yet
+    issued), paired and set like 目标 · TARGET: in capitals on Latin screens, a stamp."""
+    return uistrings.pair(own, partner).upper(), TARGET_COLOR
+
+
 def simulated_tag(lang: str, deck: Deck) -> Tag:
     """模拟 · SIMULATED on a Chinese screen, SIMULADO · 模拟 on a Portuguese one."""
     return uistrings.say("simulated", lang, deck), SIM_COLOR
