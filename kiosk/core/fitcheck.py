@@ -46,6 +46,7 @@ class Box:
     bold: bool = False
     max_lines: int = 1  # lines before it shrinks
     separator: str | None = None
+    keep_phrases: bool = True
 
 
 def fit_problems(result: LoadResult) -> list[Problem]:
@@ -93,7 +94,8 @@ def set_box(box: Box, lang: str, deck: Deck) -> Fitted:
     return fit_text(box.text, box.width, box.lines * font_spacing(box.px, box.bold), box.px,
                     measure_at=lambda px: font_measure(px, box.bold, fonts),
                     spacing=lambda px: font_spacing(px, box.bold), min_px=box.min_px,
-                    max_lines=box.max_lines, lang=lang, separator=box.separator)
+                    max_lines=box.max_lines, lang=lang, separator=box.separator,
+                    keep_phrases=box.keep_phrases)
 
 
 def boxes(deck: Deck, lang: str, w: float, h: float) -> Iterator[Box]:
@@ -109,7 +111,8 @@ def boxes(deck: Deck, lang: str, w: float, h: float) -> Iterator[Box]:
                               (layout.TITLE_PX, layout.TITLE_MIN_PX,
                                layout.lines_for(layout.TITLE_LINES, w, h), True),
                               (layout.HEADING_SUB_PX, layout.HEADING_SUB_PX,
-                               layout.lines_for(layout.HEADING_SUB_LINES, w, h), False))
+                               layout.lines_for(layout.HEADING_SUB_LINES, w, h), False),
+                              heading=True)
         if slide.type == "photo" and slide.caption is not None:
             yield from _texts(deck, slide.caption, (*at, "caption"), lang,
                               layout.caption_width(w),
@@ -170,18 +173,23 @@ def _entry(path: PathKey, text: Text, lang: str) -> PathKey:
 
 
 def _texts(deck: Deck, text: Text, path: PathKey, lang: str, width: float,
-           first: tuple[float, float, int, bool], second: tuple[float, float, int, bool]
-           ) -> Iterator[Box]:
-    """The primary line of ``text`` and its partner language's line, if shown."""
+           first: tuple[float, float, int, bool], second: tuple[float, float, int, bool],
+           heading: bool = False) -> Iterator[Box]:
+    """The primary line of ``text`` and its partner language's line, if shown. ``heading``:
+    set as SlideView.paint_heading sets a slide's title: the title takes its lines before it
+    shrinks, both lines break between their " · " phrases first."""
     primary = text.for_lang(lang)
     px, floor, lines, bold = first
+    sep = layout.HEADING_SEPARATOR if heading else None
     if primary:
-        yield Box(_entry(path, text, lang), primary, width, px, floor, lines, bold)
+        yield Box(_entry(path, text, lang), primary, width, px, floor, lines, bold,
+                  max_lines=lines if heading else 1, separator=sep, keep_phrases=not heading)
     partner = deck.partner(lang)
     own = text.own(partner)
     if own and own != primary:
         px, floor, lines, bold = second
-        yield Box(_entry(path, text, partner), own, width, px, floor, lines, bold)
+        yield Box(_entry(path, text, partner), own, width, px, floor, lines, bold,
+                  separator=sep)
 
 
 def _title_slide(deck: Deck, slide: AnySlide, at: PathKey, lang: str, w: float, h: float
