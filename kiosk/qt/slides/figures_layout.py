@@ -43,9 +43,9 @@ def max_px_for(count: int, portrait: bool) -> float:
 def grid_top(portrait: bool) -> float:
     """The line every figures slide's cards start on (#13 §3), whatever its title: under a
     heading of one title line and one partner line (two title lines in portrait, where
-    titles wrap sooner). A longer heading pushes the cards down; nothing else does."""
-    title = (2 * spacing(layout.TITLE_MIN_PX, True) if portrait
-             else spacing(layout.TITLE_PX, True))
+    titles wrap sooner; every heading keeps TITLE_PX, a long one taking a second line). A
+    longer heading pushes the cards down; nothing else does."""
+    title = (2 if portrait else 1) * spacing(layout.TITLE_PX, True)
     return (layout.HEADING_TOP + title + 4 + spacing(layout.HEADING_SUB_PX)
             + layout.HEADING_GAP)
 
