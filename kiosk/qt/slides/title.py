@@ -14,6 +14,10 @@ from kiosk.qt.slides.base import CENTER, SlideView
 from kiosk.qt.text import draw_text, spacing
 from kiosk.qt.text import layout as text_layout
 
+# the kicker's partner language: one line at the floor for secondary text, under the kicker
+KICKER_SECOND = (layout.FLOOR_SECONDARY, layout.FLOOR_SECONDARY, 1)
+NAME = 2  # the block that is the name, set bold
+
 
 class TitleView(SlideView):
     slide: TitleSlide
@@ -23,14 +27,21 @@ class TitleView(SlideView):
         return QRectF(m, m, w - 2 * m, self.source_top(w, h) - layout.SOURCE_GAP - m)
 
     def blocks(self) -> list[Block]:
-        """The title slide's lines, top to bottom, with their sizes and floors."""
+        """The title slide's lines, top to bottom, with their sizes and floors: the kicker
+        and its partner language's line (加快推进, then Accelerating, as every other text of
+        the slide pairs its languages), the name, its partner line, the rule, the subtitle
+        and its partner line."""
         ctx, slide = self.ctx, self.slide
-        specs = layout.title_slide_blocks(ctx.canvas.width(), ctx.canvas.height())
-        texts = [(ctx.primary(slide.kicker), theme.ACCENT), (ctx.primary(slide.title), theme.TEXT),
+        kicker, *rest = layout.title_slide_blocks(ctx.canvas.width(), ctx.canvas.height())
+        specs = [kicker, KICKER_SECOND, *rest]
+        partner = QColor(theme.ACCENT)
+        partner.setAlpha(190)
+        texts = [(ctx.primary(slide.kicker), theme.ACCENT), (ctx.secondary(slide.kicker), partner),
+                 (ctx.primary(slide.title), theme.TEXT),
                  (ctx.secondary(slide.title), theme.MUTED), ("", theme.WARM),  # the rule
                  (ctx.primary(slide.subtitle), theme.TEXT),
                  (ctx.secondary(slide.subtitle), theme.MUTED)]
-        return [Block(text, px, floor, lines, color, bold=k == 1)
+        return [Block(text, px, floor, lines, color, bold=k == NAME)
                 for k, ((text, color), (px, floor, lines)) in enumerate(zip(texts, specs,
                                                                             strict=True))]
 
