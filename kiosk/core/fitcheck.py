@@ -197,17 +197,14 @@ def _title_slide(deck: Deck, slide: AnySlide, at: PathKey, lang: str, w: float, 
     """A title slide's lines as the view sets each (kiosk.core.layout.title_slide_blocks);
     the name bold, everything broken between its " · " phrases first."""
     kicker, name, name_second, _, subtitle, subtitle_second = layout.title_slide_blocks(w, h)
-    specs = {"kicker": (kicker, None), "title": (name, name_second),
+    specs = {"kicker": (kicker, layout.KICKER_SECOND), "title": (name, name_second),
              "subtitle": (subtitle, subtitle_second)}
     for field, (first, second) in specs.items():
         text = getattr(slide, field, None)
         if text is None:
             continue
         for k, (path, entry) in enumerate(_entries(deck, text, (*at, field), lang)):
-            spec = first if k == 0 else second
-            if spec is None:
-                continue  # a kicker shows one language
-            px, floor, lines = spec
+            px, floor, lines = first if k == 0 else second
             yield Box(path, entry, layout.content_width(w), px, floor, lines,
                       bold=field == "title" and k == 0, max_lines=lines, separator=" · ")
 

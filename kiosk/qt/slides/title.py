@@ -14,8 +14,7 @@ from kiosk.qt.slides.base import CENTER, SlideView
 from kiosk.qt.text import draw_text, spacing
 from kiosk.qt.text import layout as text_layout
 
-# the kicker's partner language: one line at the floor for secondary text, under the kicker
-KICKER_SECOND = (layout.FLOOR_SECONDARY, layout.FLOOR_SECONDARY, 1)
+KICKER_SECOND = layout.KICKER_SECOND  # the kicker's partner language, one line at the floor
 NAME = 2  # the block that is the name, set bold
 
 
