@@ -141,3 +141,23 @@ def test_an_amount_is_one_phrase_only_its_lead_stands_apart(value, unit, prefix,
                 Text.model_validate(prefix) if prefix else None, lang)
     assert (r.lead, r.splits) == (lead, splits)
     assert (r.lead + " " + r.amount_before).strip() == r.before
+
+
+@pytest.mark.parametrize(("value", "decimals", "unit", "english"), [
+    (9999.99, 2, "万平方米", "99.9999 million m²"),  # was "100 million m²"
+    (99.999, 3, "亿元", "RMB 9.9999 bn"),  # was "RMB 10 bn"
+    (92.64, 2, "亿元", "RMB 9.26 bn"),  # the form: two decimals when nothing carries
+])
+def test_a_stated_figure_is_never_rounded_up_to_a_rounder_one(value, decimals, unit, english):
+    assert shown(value, decimals, unit) == english
+
+
+def test_only_a_whole_rank_reads_as_an_ordinal():
+    assert [shown(n, 0, "名", prefix="第") for n in (0, -3)] == ["0", "-3"]  # no 0th, -3rd
+    assert shown(2.5, 1, "名", prefix="第") == "2.5"  # Python's round(2.5) made it "2nd"
+
+
+def test_no_negative_zero():
+    from kiosk.core.numbers import format_number
+
+    assert [format_number(v, 2) for v in (-0.001, -0.0, -1.5)] == ["0.00", "0.00", "-1.50"]

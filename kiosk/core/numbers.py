@@ -37,7 +37,7 @@ def format_number(value: float, decimals: int, scale: tuple[float, str] = (1.0, 
         text = f"{value / divisor:.2f}".rstrip("0").rstrip(".")
         return text + suffix
     text = f"{value:.{max(0, decimals)}f}"
-    return "0" if text in ("-0", "-0.0") else text
+    return text[1:] if text.startswith("-") and not text.strip("-0.") else text  # -0.00
 
 
 def ease_out_cubic(t: float) -> float:

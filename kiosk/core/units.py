@@ -153,9 +153,12 @@ class Reading:
         if self.lang in CHINESE:
             return format_number(value, self.decimals, (self.divisor, self.suffix))
         shown = value / self.divisor
-        if self.ordinal:
-            whole = round(shown)
+        if self.ordinal and float(shown).is_integer() and shown >= 1:
+            whole = int(shown)
             return f"{whole}{ordinal_suffix(whole, self.lang)}"
+        if self.ordinal:  # not a rank (0, -3, 2.5): the number as it is, no 0th or -3rd
+            digits = f"{shown:.6f}".rstrip("0").split(".")[1]
+            return group(shown, len(digits), self.lang)
         return group(shown, self.decimals, self.lang) + self.suffix
 
 
@@ -296,6 +299,11 @@ def _decimals(shown: float, exact: int) -> int:
     """Fewest decimals (at most 2, at most ``exact``) that show ``shown`` as 2 would:
     10.0 -> 0, 15.5 -> 1, 9.264 -> 2."""
     cap = max(0, min(2, exact))
+    if math.floor(round(shown, cap)) != math.floor(shown) and exact > cap:
+        # rounding to 2 would carry into the next whole number (9999.99万平方米 read as
+        # "100 million m²", 99.999亿元 as "RMB 10 bn"): a stated figure is never rounded up
+        # to a rounder one; show it to its own last digit (99.9999 million m²)
+        cap = min(exact, 6)
     target = round(shown, cap)
     for d in range(cap + 1):
         if round(shown, d) == target:
