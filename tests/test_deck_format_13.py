@@ -74,3 +74,15 @@ def test_a_tag_is_for_targets_only(write):
     assert messages(deck) == [
         "d.yaml:6: slides[0].items[0]: tag: is for kind: target only (a result carries no "
         "tag); add kind: target or remove the tag"]
+
+
+def test_a_pasted_file_is_not_a_caption(write):
+    deck = write("d.yaml", HEAD + f"""
+  - type: photo
+    image: p.png
+    credit: 示意图
+    caption: {{zh: 短, en: "{'word ' * 400}"}}
+""")
+    got = [m for m in messages(deck) if "file not found" not in m]
+    assert got == ["d.yaml:7: slides[0].caption: en: a text of 2,000 characters; at most 1,000 "
+                   "fit on a slide, shorten it"]

@@ -102,6 +102,12 @@ FALLBACK: dict[str, tuple[str, ...]] = {
 _FIELD = {"zh": "zh", "zh-Hant": "zh_hant", "en": "en", "pt": "pt"}
 
 
+MAX_TEXT_CHARS = 1000
+"""The longest entry a text may have: a slide at the legibility floor holds far less (a 1920x1080
+caption band about 120 Chinese characters), and a text of tens of thousands is a pasted file,
+not a caption: refused with the field's line instead of laid out for seconds (#13 review)."""
+
+
 class Text(BaseModel):
     """Text in up to four languages (``LANGUAGES``). A plain YAML string fills ``zh``.
 
@@ -120,6 +126,9 @@ class Text(BaseModel):
     @classmethod
     def _from_plain(cls, value: Any) -> Any:
         if isinstance(value, str):
+            if len(value) > MAX_TEXT_CHARS:
+                raise ValueError(f"a text of {len(value):,} characters; at most "
+                                 f"{MAX_TEXT_CHARS:,} fit on a slide, shorten it")
             return {"zh": value}
         if isinstance(value, int | float) and not isinstance(value, bool):
             return {"zh": f"{value}"}
@@ -127,6 +136,10 @@ class Text(BaseModel):
             if not value:
                 raise ValueError("an empty text {}; give at least one of: "
                                  + ", ".join(LANGUAGES))
+            for lang, entry in value.items():
+                if isinstance(entry, str) and len(entry) > MAX_TEXT_CHARS:
+                    raise ValueError(f"{lang}: a text of {len(entry):,} characters; at most "
+                                     f"{MAX_TEXT_CHARS:,} fit on a slide, shorten it")
             return value
         raise ValueError(f"expected text: a string or {{zh: …, en: …}}, got {describe(value)}")
 
