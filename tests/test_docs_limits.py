@@ -6,6 +6,7 @@ from __future__ import annotations
 from kiosk.core import pinguard, yamlsrc
 from kiosk.core.feeds import cache, feed, fetch, hub
 from kiosk.core.images import MAX_DECODED_BYTES, MAX_IMAGE_BYTES, MAX_PROGRESSIVE_BYTES
+from kiosk.core.values import MAX_TEXT_CHARS
 from kiosk.supervise import FROZEN_S, STARTUP_GRACE_S
 from kiosk.supervision import EXIT_OPERATOR, EXIT_SCREEN_TAKEN
 
@@ -24,6 +25,7 @@ def test_the_byte_caps_on_the_page_are_the_codes() -> None:
     assert fetch.REPLAY_MAX_ROWS == 100_000 and "the last 100,000 rows" in LIMITS
     assert cache.CACHE_MAX_BYTES == 8_000_000 and cache.MAX_POINTS == 100_000
     assert "at most 8 MB and 100,000 points" in LIMITS
+    assert MAX_TEXT_CHARS == 1000 and "| 1,000 characters | refused at its line" in LIMITS
 
 
 def test_the_deadlines_on_the_page_are_the_codes() -> None:
