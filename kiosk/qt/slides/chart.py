@@ -32,8 +32,8 @@ from kiosk.qt.slides import chart_text as ct
 from kiosk.qt.slides.base import SlideView, ViewContext
 from kiosk.qt.slides.chart_axes import (
     fit_scale,
-    label_rects,
     make_gridlines,
+    set_holes,
     set_value_axis,
     style_axes,
 )
@@ -135,8 +135,7 @@ class ChartView(SlideView):
             plot.getViewBox().invertY(True)  # the first category on top, read like a list
         style_axes(plot, self.ctx.scale, self.horizontal, bool(self._categories))
         self._widget = widget
-        self._grid = make_gridlines(plot, self.ctx.scale, self.horizontal,
-                                    lambda: label_rects(self._labels, self.ctx.scale))
+        self._grid = make_gridlines(plot, self.ctx.scale, self.horizontal)
         self._items = [self._make_item(plot, i, series)
                        for i, series in enumerate(self.slide.series)]
         self._ends = [self._make_end(plot, i) if self.slide.chart == "line" else None
@@ -321,6 +320,10 @@ class ChartView(SlideView):
         self._layout_at(size)
         # an axis that changed its width or height asked for a new layout: follow it
         QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+        # the view box's matrix as the render will draw it (pyqtgraph updates it lazily,
+        # before painting), then where the gridlines stop: worked out here, not in a paint
+        self._widget.getPlotItem().getViewBox().prepareForPaint()
+        set_holes(self._grid, self._labels, self.ctx.scale)
         image = QImage(size, QImage.Format.Format_ARGB32_Premultiplied)
         image.fill(Qt.GlobalColor.transparent)
         painter = QPainter(image)

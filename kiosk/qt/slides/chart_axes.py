@@ -5,7 +5,6 @@ beyond the largest value for its label."""
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable
 from typing import Any
 
 import pyqtgraph as pg
@@ -30,12 +29,15 @@ class GridLine(pg.InfiniteLine):  # type: ignore[misc]
     background, never struck through (curator's review: the 60 line ran through
     "60架"). ``holes`` gives the labels' rectangles in scene coordinates."""
 
-    def __init__(self, holes: Callable[[], list[QRectF]], **kwargs: Any) -> None:
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self._holes = holes
+        # set by the view before each render (set_holes), never worked out while painting:
+        # placing the labels (updateTransform) from inside a paint changed the scene while
+        # Qt was drawing it, and a later event pass crashed (segfault in the test suite)
+        self.holes: list[QRectF] = []
 
     def paint(self, p: QPainter, *args: Any) -> None:
-        holes = [self.mapFromScene(rect) for rect in self._holes()]
+        holes = [self.mapFromScene(rect) for rect in self.holes]
         if holes:
             keep = QPainterPath()
             keep.addRect(self.boundingRect())
@@ -74,19 +76,25 @@ def style_axes(plot: Any, s: float, horizontal: bool, categorical: bool) -> None
     plot.layout.setContentsMargins(0, ct.TICK_PX * 0.75 * s, 24 * s, 0)
 
 
-def make_gridlines(plot: Any, s: float, horizontal: bool,
-                   holes: Callable[[], list[QRectF]]) -> list[Any]:
+def make_gridlines(plot: Any, s: float, horizontal: bool) -> list[Any]:
     """The pool of gridlines, hidden until the value axis places them: under the data,
-    stopping around the labels ``holes`` gives (scene coordinates)."""
+    stopping around the labels given to :func:`set_holes` (scene coordinates)."""
     lines = []
     for _ in range(GRID_LINES):
-        line = GridLine(holes, angle=90 if horizontal else 0, movable=False,
+        line = GridLine(angle=90 if horizontal else 0, movable=False,
                         pen=pg.mkPen(ct.GRID, width=max(1, 2 * s)))
         line.setZValue(-20)
         line.hide()
         plot.addItem(line, ignoreBounds=True)
         lines.append(line)
     return lines
+
+
+def set_holes(grid: list[Any], labels: list[list[Any]], s: float) -> None:
+    """Before a render, outside any paint: where the gridlines stop (the labels on show)."""
+    rects = label_rects(labels, s)
+    for line in grid:
+        line.holes = rects
 
 
 def label_rects(labels: list[list[Any]], s: float) -> list[QRectF]:
