@@ -7,6 +7,7 @@ One algorithm, Qt-free, for the show and for ``kiosk check``: the show measures 
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import itertools
 import math
@@ -60,12 +61,15 @@ def fit_text(text: str, width: float, height: float, px: float, *, measure_at: M
     across the show, taking a second line as an exhibition designer would).
     """
     size, floor = floor_of(px, min_px)
+    whole = text
     while True:
         final = size <= floor
         if final:
             size = floor
         measure = measure_at(size)
         line_h = spacing(size)
+        room = math.floor((height + 0.5) / line_h) if line_h > 0 else max_lines
+        text = _enough(whole, width, max(max_lines, room), measure, lang)
         most = None if keep_phrases else max(max_lines, math.floor((height + 0.5) / line_h)
                                               if final and line_h > 0 else max_lines)
         lines = _lines(text, width, measure, lang, wrap and not final, separator, wrap,
@@ -78,8 +82,41 @@ def fit_text(text: str, width: float, height: float, px: float, *, measure_at: M
                               height, max_lines, lines, most)
             size *= SHRINK
             continue
-        return _final(text, width, measure, lang, True, separator, balance, size, line_h, height,
-                      max_lines, lines if fits_width else None, most)
+        fitted = _final(text, width, measure, lang, True, separator, balance, size, line_h,
+                        height, max_lines, lines if fits_width else None, most)
+        if text is not whole:  # as many lines as the shown part takes, pro rata
+            share = math.ceil(fitted.needed * len(whole) / len(text))
+            fitted = dataclasses.replace(fitted, needed=max(fitted.needed, share))
+        return fitted
+
+
+# A text far longer than its box is laid out only as far as the box can show: a line holds
+# at most width / (the text's narrowest advance) characters but for zero-width ones, and the
+# part laid out must take SPARE lines more than the box holds, so that its end (cut mid-word)
+# never changes the lines shown nor the one the "…" cuts. Parts are 2^k x PART characters
+# long, the same at every size, so each is broken into pieces (BudouX) once.
+SPARE = 3
+PART = 256
+
+
+def _enough(text: str, width: float, lines: int, measure: linebreak.Measure,
+            lang: str) -> str:
+    """``text``, or when it is far longer than ``lines`` lines of ``width`` can show, its
+    beginning that already takes ``lines + SPARE`` lines: the rest is never drawn, and laying
+    it out would cost seconds (10,000 characters) on the show's thread."""
+    if len(text) <= PART:
+        return text
+    narrowest = min((w for c in set(text[:4 * PART]) if (w := measure(c)) > 0), default=0.0)
+    need = (lines + SPARE) * (width / narrowest + 1) if narrowest > 0 else len(text)
+    cap = PART
+    while cap < need:
+        cap *= 2
+    while cap < len(text):  # more characters than guessed (zero-width marks): twice as many
+        part = text[:cap]
+        if len(linebreak.break_lines(part, width, measure, lang)) >= lines + SPARE:
+            return part
+        cap *= 2
+    return text
 
 
 def _lines(text: str, width: float, measure: linebreak.Measure, lang: str, strict: bool,
