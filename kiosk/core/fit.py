@@ -70,6 +70,9 @@ def fit_text(text: str, width: float, height: float, px: float, *, measure_at: M
         line_h = spacing(size)
         room = math.floor((height + 0.5) / line_h) if line_h > 0 else max_lines
         text = _enough(whole, width, max(max_lines, room), measure, lang)
+        if text is not whole and not final:  # more lines than the box holds: smaller
+            size *= SHRINK
+            continue
         most = None if keep_phrases else max(max_lines, math.floor((height + 0.5) / line_h)
                                               if final and line_h > 0 else max_lines)
         lines = _lines(text, width, measure, lang, wrap and not final, separator, wrap,
@@ -82,8 +85,9 @@ def fit_text(text: str, width: float, height: float, px: float, *, measure_at: M
                               height, max_lines, lines, most)
             size *= SHRINK
             continue
-        fitted = _final(text, width, measure, lang, True, separator, balance, size, line_h,
-                        height, max_lines, lines if fits_width else None, most)
+        fitted = _final(text, width, measure, lang, True, separator,
+                        balance and text is whole,  # a text cut short: its lines full, as read
+                        size, line_h, height, max_lines, lines if fits_width else None, most)
         if text is not whole:  # as many lines as the shown part takes, pro rata
             share = math.ceil(fitted.needed * len(whole) / len(text))
             fitted = dataclasses.replace(fitted, needed=max(fitted.needed, share))
