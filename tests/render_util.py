@@ -33,3 +33,33 @@ def render(deck, index: int = 0, size=(1920, 1080), elapsed: float = 1e6, animat
 def bright(array, threshold: int = 150):
     """Mask of pixels brighter than the dark theme's background and panels (text, bars)."""
     return array[:, :, :3].max(axis=2) > threshold
+
+
+def record_drawn(monkeypatch, view_class, methods=("paint_content",)):
+    """Every string ``view_class`` draws with QPainter.drawText from inside ``methods``, with
+    its font size in design px: a list filled as slides are rendered."""
+    from PySide6.QtGui import QPainter
+
+    calls: list[tuple[str, int]] = []
+    original = QPainter.drawText
+    inside = [False]
+
+    def record(self, *args):
+        if inside[0]:
+            text = next((a for a in reversed(args) if isinstance(a, str)), "")
+            calls.append((text, self.font().pixelSize()))
+        return original(self, *args)
+
+    def watched(method):
+        def run(self, *args):
+            inside[0] = True
+            try:
+                return method(self, *args)
+            finally:
+                inside[0] = False
+        return run
+
+    monkeypatch.setattr(QPainter, "drawText", record)
+    for name in methods:
+        monkeypatch.setattr(view_class, name, watched(getattr(view_class, name)))
+    return calls

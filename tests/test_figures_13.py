@@ -17,7 +17,7 @@ from kiosk.qt.slides.figures import FiguresView
 from kiosk.qt.stage import Stage
 
 from .conftest import DEMO_DECK, as_array
-from .render_util import deck_from
+from .render_util import deck_from, record_drawn
 
 SIZES = [(1920, 1080), (1080, 1920), (3840, 2160), (1280, 720)]
 
@@ -76,36 +76,7 @@ def accent_runs(stage, pixels):
 @pytest.fixture
 def drawn(monkeypatch):
     """Every string the figures view draws, with its size in design px."""
-    calls: list[tuple[str, int]] = []
-    original = QPainter.drawText
-    inside = [False]
-
-    def record(self, *args):
-        if inside[0]:
-            text = next((a for a in reversed(args) if isinstance(a, str)), "")
-            calls.append((text, self.font().pixelSize()))
-        return original(self, *args)
-
-    paint_content, paint_over = FiguresView.paint_content, FiguresView.paint_over
-
-    def content(self, p, rect):
-        inside[0] = True
-        try:
-            return paint_content(self, p, rect)
-        finally:
-            inside[0] = False
-
-    def over(self, p, elapsed):
-        inside[0] = True
-        try:
-            return paint_over(self, p, elapsed)
-        finally:
-            inside[0] = False
-
-    monkeypatch.setattr(QPainter, "drawText", record)
-    monkeypatch.setattr(FiguresView, "paint_content", content)
-    monkeypatch.setattr(FiguresView, "paint_over", over)
-    return calls
+    return record_drawn(monkeypatch, FiguresView, ("paint_content", "paint_over"))
 
 
 # ---------------------------------------------------------------------------- targets

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QSize
-from PySide6.QtGui import QPainter
 
 from kiosk.core import load_deck
 from kiosk.qt import theme
@@ -13,33 +12,13 @@ from kiosk.qt.slides.title import TitleView
 from kiosk.qt.stage import Stage
 
 from .conftest import DEMO_DECK
+from .render_util import record_drawn
 
 
 @pytest.fixture
 def drawn(monkeypatch):
     """Every string a title slide draws, with its size in design px."""
-    calls: list[tuple[str, int]] = []
-    original = QPainter.drawText
-    inside = [False]
-
-    def record(self, *args):
-        if inside[0]:
-            text = next((a for a in reversed(args) if isinstance(a, str)), "")
-            calls.append((text, self.font().pixelSize()))
-        return original(self, *args)
-
-    paint_content = TitleView.paint_content
-
-    def content(self, p, rect):
-        inside[0] = True
-        try:
-            return paint_content(self, p, rect)
-        finally:
-            inside[0] = False
-
-    monkeypatch.setattr(QPainter, "drawText", record)
-    monkeypatch.setattr(TitleView, "paint_content", content)
-    return calls
+    return record_drawn(monkeypatch, TitleView)
 
 
 @pytest.mark.parametrize("size", [(1920, 1080), (1080, 1920), (1280, 720)],
