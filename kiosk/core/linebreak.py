@@ -420,12 +420,7 @@ def _split_wide(piece: str, width: float, measure: Measure) -> list[str]:
         if bad is None:  # the rest fits on one line
             parts.append(piece[s:])
             break
-        while bad - good > 1:
-            mid = (good + bad) // 2
-            if fits(mid):
-                good = mid
-            else:
-                bad = mid
+        good = last_fitting(good, bad, fits)
         k = cut = max(good, a + 1)
 
         def kinsoku(k: int) -> bool:
@@ -557,11 +552,17 @@ def ellipsize(line: str, width: float, measure: Measure) -> str:
     def fits(j: int) -> bool:
         return measure(text[:starts[j]].rstrip() + "…") <= width
 
-    good, bad = 0, len(starts) - 1
+    good = last_fitting(0, len(starts) - 1, fits)
+    return text[:starts[good]].rstrip() + "…" if good else "…"
+
+
+def last_fitting(good: int, bad: int, fits: Callable[[int], bool]) -> int:
+    """Bisection: the largest ``k`` in [good, bad) with ``fits(k)``, given that ``good``
+    fits and ``bad`` does not (each probe is one measurement of a prefix)."""
     while bad - good > 1:
         mid = (good + bad) // 2
         if fits(mid):
             good = mid
         else:
             bad = mid
-    return text[:starts[good]].rstrip() + "…" if good else "…"
+    return good
