@@ -111,6 +111,7 @@ def check_pngs(out: Path, what: str) -> list[Path]:
 # 27 levels on 1 to 3 % of the pixels of a text slide: #13's larger text, at the legibility
 # floor, has more glyph edges). A wrong font, a missing glyph or a shifted layout changes
 # pixels by far more than 40 levels (a glyph where the background was: 150 and more).
+INSTALLED_MB = 110  # #17's goal for the installed app, uninstaller included
 EDGE_SHADING = 40  # most any pixel may differ from the Linux render, 0-255
 EDGE_SHARE = 0.05  # share of the pixels that may differ at all
 
@@ -296,7 +297,10 @@ def installed(work: Path, setup: Path, version: str, renders: Renders) -> None:
     exe = INSTALL + r"\kiosk.exe"
     if not (folder / "kioskw.exe").is_file() or not (folder / "uninstall.exe").is_file():
         fail(f"setup.exe /S did not install into {INSTALL}")
-    size = sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) / 2**20  # as du -sm
+    size = sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) / 2**20  # MiB
+    if size > INSTALLED_MB:
+        fail(f"installed: {size:.1f} MB in {INSTALL}, over the {INSTALLED_MB} MB the bundle "
+             "must stay within (#17; packaging/README.md, 'What is cut', Windows)")
     leaked = winbuild.absent(W / "shims", [folder])
     if leaked:
         fail(f"a Wine shim was installed with the app: {leaked}")
@@ -318,7 +322,8 @@ def installed(work: Path, setup: Path, version: str, renders: Renders) -> None:
     if len(links) != 3 or (user / "kiosk").exists():
         fail(f"Start-menu shortcuts: all users {links}, this user's "
              f"{'has' if (user / 'kiosk').exists() else 'has no'} kiosk folder")
-    print(f"ok: setup.exe /S: {size:.0f} MB in {INSTALL}; Add/Remove Programs: "
+    print(f"ok: setup.exe /S: {size:.1f} MB in {INSTALL} (at most {INSTALLED_MB}); "
+          "Add/Remove Programs: "
           + ", ".join(f"{k}={arp[k]}" for k in wanted)
           + f"; Start menu (all users): {', '.join(links)}")
 
