@@ -245,10 +245,12 @@ def launcher(work: Path) -> None:
         stderr=subprocess.STDOUT, text=True, errors="replace")
     started = time.monotonic()
     try:
-        while "first frame painted" not in (log.read_text("utf-8", "replace")
-                                            if log.exists() else ""):
-            if run.poll() is not None or time.monotonic() - started > 90:
-                fail("kioskw.exe run (offscreen) painted no frame:\n"
+        # the offscreen platform paints no window (no "first frame painted"): the show is up
+        # once it has shown its window and held the screen awake
+        while "screen kept awake" not in (log.read_text("utf-8", "replace")
+                                          if log.exists() else ""):
+            if run.poll() is not None or time.monotonic() - started > 120:
+                fail("kioskw.exe run (offscreen) did not start the show:\n"
                      + (log.read_text("utf-8", "replace") if log.exists() else "no log"))
             time.sleep(0.5)
         if not shows_running():
