@@ -63,3 +63,41 @@ def record_drawn(monkeypatch, view_class, methods=("paint_content",)):
     for name in methods:
         monkeypatch.setattr(view_class, name, watched(getattr(view_class, name)))
     return calls
+
+
+def demo_slide_layouts(cases):
+    """The demo deck rendered as the show renders it (its fonts, Traditional included, and
+    warmed feeds), for each (lang, (w, h)) of ``cases``: yields (lang, size, deck, number,
+    slide, layouts) per enabled slide, ``number`` counted as the export numbers slides and
+    ``layouts`` every (text, layout) kiosk.qt.text set while drawing it."""
+    import time
+
+    from kiosk.qt.app import make_app
+    from kiosk.qt.export import warm_feeds
+    from kiosk.qt.fonts import load_fonts
+    from kiosk.qt.text import recording
+
+    from .conftest import DEMO_DECK
+
+    make_app()
+    deck = load_deck(DEMO_DECK).deck
+    load_fonts(traditional=True)
+    feeds = warm_feeds(deck)
+    try:
+        for lang, size in cases:
+            stage = Stage(deck, QSize(*size), lang=lang, animations=False, feeds=feeds)
+            try:
+                number = 0
+                for index, slide in enumerate(deck.slides):
+                    if not slide.enabled:
+                        continue
+                    number += 1
+                    stage.clear()  # each slide's views built afresh, the last ones freed
+                    with recording() as seen:
+                        stage.render(index, 1e6, badges_at=time.time())
+                    yield lang, size, deck, number, slide, seen
+            finally:
+                stage.close()
+    finally:
+        if feeds is not None:
+            feeds.close()

@@ -25,6 +25,7 @@ from kiosk.core.layout import FLOOR_SECONDARY, FLOOR_SMALL
 from kiosk.core.loader import load_deck
 
 from .conftest import DEMO_DECK
+from .render_util import demo_slide_layouts
 
 SIZES = [(1920, 1080), (1080, 1920), (3840, 2160), (1280, 720)]
 SECONDARY_FIELDS = ("title", "label", "caption", "subtitle")  # their partner line: >= 36
@@ -187,40 +188,17 @@ HEADING_CASES = [(lang, size) for lang in ("zh", "zh-Hant", "en")
 def headings(qapp):
     """(lang, size) -> {slide number: (the title's layout, its partner line's layout)} of
     every slide with a heading, as the show lays them out rendering the demo deck."""
-    from kiosk.qt.app import make_app
-    from kiosk.qt.export import warm_feeds
-    from kiosk.qt.fonts import load_fonts
     from kiosk.qt.slides.base import ViewContext
-    from kiosk.qt.stage import Stage
-    from kiosk.qt.text import recording
 
-    make_app()
-    deck = load_deck(DEMO_DECK).deck
-    load_fonts(traditional=True)
-    feeds = warm_feeds(deck)
-    out = {}
-    for lang, size in HEADING_CASES:
-        stage = Stage(deck, QSize(*size), lang=lang, animations=False, feeds=feeds)
-        ctx = ViewContext(deck, stage.canvas if hasattr(stage, "canvas") else QSize(*size),
-                          lang=lang)
-        found = {}
-        number = 0
-        for index, slide in enumerate(deck.slides):
-            if not slide.enabled:
-                continue
-            number += 1
-            if slide.type == "title" or slide.title is None:
-                continue
-            stage.clear()
-            with recording() as seen:
-                stage.render(index, 1e6, badges_at=time.time())
-            title, partner = ctx.primary(slide.title), ctx.secondary(slide.title)
-            found[number] = (next(f for t, f in seen if t == title),
-                             next((f for t, f in seen if partner and t == partner), None))
-        stage.close()
-        out[lang, size] = found
-    if feeds is not None:
-        feeds.close()
+    out: dict = {}
+    for lang, size, deck, number, slide, seen in demo_slide_layouts(HEADING_CASES):
+        if slide.type == "title" or slide.title is None:
+            continue
+        ctx = ViewContext(deck, QSize(*size), lang=lang)
+        title, partner = ctx.primary(slide.title), ctx.secondary(slide.title)
+        out.setdefault((lang, size), {})[number] = (
+            next(f for t, f in seen if t == title),
+            next((f for t, f in seen if partner and t == partner), None))
     return out
 
 

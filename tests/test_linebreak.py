@@ -8,16 +8,15 @@ deck as the show lays it out, at the four screen sizes, against BudouX's own phr
 from __future__ import annotations
 
 import itertools
-import time
 
 import pytest
-from PySide6.QtCore import QSize
 
 from kiosk.core import linebreak
 from kiosk.core.linebreak import NO_END, NO_START, break_lines, break_phrases, chunks
 from kiosk.core.loader import load_deck
 
 from .conftest import DEMO_DECK
+from .render_util import demo_slide_layouts
 
 
 def measure(text: str) -> float:
@@ -170,27 +169,9 @@ CASES = ([("zh", size) for size in SIZES]
 @pytest.fixture(scope="module")
 def laid_out(qapp):
     """(lang, size) -> every (text, layout) the show made rendering the demo deck."""
-    from kiosk.qt.app import make_app
-    from kiosk.qt.export import warm_feeds
-    from kiosk.qt.fonts import load_fonts
-    from kiosk.qt.stage import Stage
-    from kiosk.qt.text import recording
-
-    make_app()
-    deck = load_deck(DEMO_DECK).deck
-    load_fonts(traditional=True)
-    feeds = warm_feeds(deck)
-    out = {}
-    for lang, size in CASES:
-        stage = Stage(deck, QSize(*size), lang=lang, animations=False, feeds=feeds)
-        with recording() as seen:
-            for index, slide in enumerate(deck.slides):
-                if slide.enabled:
-                    stage.render(index, 1e6, badges_at=time.time())
-        stage.close()
-        out[lang, size] = list(seen)
-    if feeds is not None:
-        feeds.close()
+    out: dict = {}
+    for lang, size, _deck, _number, _slide, seen in demo_slide_layouts(CASES):
+        out.setdefault((lang, size), []).extend(seen)
     return out
 
 
