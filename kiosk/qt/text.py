@@ -97,13 +97,6 @@ def _layout(text: str, width: float, height: float, px: float, bold: bool, min_p
                     separator=separator, keep_phrases=keep_phrases)
 
 
-def fit_px(text: str, rect: QRectF, px: float, bold: bool = False, min_px: float = FLOOR_SMALL,
-           max_lines: int = 3, wrap: bool = True) -> float:
-    """The size ``text`` is drawn at in ``rect``: the largest <= ``px`` at which it fits in
-    ``max_lines``, never below the floor (FLOOR_SMALL, or ``min_px`` when larger)."""
-    return layout(text, rect.width(), rect.height(), px, bold, min_px, max_lines, wrap).px
-
-
 def draw_text(p: QPainter, rect: QRectF, text: str, px: float, color: QColor,
               bold: bool = False, align: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignLeft,
               max_lines: int = 3, min_px: float = FLOOR_SMALL, wrap: bool = True,
@@ -158,17 +151,6 @@ def text_height(text: str, width: float, px: float, bold: bool = False) -> float
         return 0.0
     lines = linebreak.break_lines(text, width, _measure(px, bold), language())
     return len(lines) * spacing(px, bold)
-
-
-def phrase_lines(text: str, rect: QRectF, px: float, bold: bool = False,
-                 separator: str = " · ") -> str:
-    """Break a heading like ``人工智能 · 低空经济 · 人形机器人`` only between its phrases
-    (the separator dropped at each break), in even lines; a phrase too wide for the line is
-    broken by phrase itself. Returns the lines joined with newlines, for ``wrap=False``."""
-    if _measure(px, bold)(text) <= rect.width() or separator not in text:
-        return text
-    return "\n".join(linebreak.break_phrases(text, rect.width(), _measure(px, bold), separator,
-                                             language(), balance=True))
 
 
 def floor(px: float, min_px: float = FLOOR_SMALL) -> float:
