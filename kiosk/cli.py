@@ -129,6 +129,12 @@ def cmd_autostart(args: argparse.Namespace) -> int:
     return autostart(args.action, list(args.run_args))
 
 
+def cmd_publish(args: argparse.Namespace) -> int:
+    from kiosk.fleet.publish import main as publish
+
+    return int(publish(args))
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     from kiosk.qt.export import export  # lazy: check/schema never load Qt
 
@@ -146,11 +152,23 @@ def _size(text: str) -> tuple[int, int]:
     return width, height
 
 
+def _refresh(text: str) -> float:
+    from kiosk.core.values import parse_duration
+
+    try:
+        seconds = parse_duration(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    if seconds < 5:
+        raise argparse.ArgumentTypeError(f"at least 5s, got {text}")
+    return seconds
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="kiosk", description=__doc__)
     parser.add_argument("--version", action="version", version=f"kiosk {__version__}")
     sub = parser.add_subparsers(dest="command", required=True,  # convert-zh-hant is hidden
-                                metavar="{check,schema,run,supervise,autostart,export}")
+                                metavar="{check,schema,run,supervise,autostart,export,publish}")
 
     check = sub.add_parser("check", help="validate decks; exit 1 on any problem")
     check.add_argument("decks", nargs="+", metavar="DECK")
@@ -184,6 +202,12 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--cache-dir", metavar="DIR", default=None,
                      help="where feeds keep their last good values (default: the platform's "
                           "cache folder; KIOSK_CACHE_DIR also sets it)")
+    run.add_argument("--trust", metavar="KEY.pub", default=None,
+                     help="a deck URL: show only content signed by this minisign public key")
+    run.add_argument("--deck-refresh", type=_refresh, default=60.0, metavar="DURATION",
+                     help="a deck URL: how often to look for a new version (default 60s)")
+    run.add_argument("--events", metavar="PATH", default=None,
+                     help="append one JSON line per slide change to this file")
     run.set_defaults(func=cmd_run)
 
     supervise = sub.add_parser(
@@ -204,6 +228,17 @@ def build_parser() -> argparse.ArgumentParser:
     helper = sub.add_parser("convert-zh-hant", help=argparse.SUPPRESS)  # kiosk run's helper
     helper.add_argument("profile")
     helper.set_defaults(func=cmd_convert_zh_hant)
+
+    publish = sub.add_parser(
+        "publish", help="check a deck and write it as a bundle any web server can serve",
+        description="Write DECK and every file it needs into OUTDIR as a content-addressed "
+                    "bundle (files/<sha256> and manifest.json), for screens that run "
+                    "`kiosk run https://…/manifest.json`. Unchanged files are reused.")
+    publish.add_argument("deck", metavar="DECK")
+    publish.add_argument("outdir", metavar="OUTDIR")
+    publish.add_argument("--sign", metavar="KEY", default=None,
+                         help="sign the manifest with this minisign secret key")
+    publish.set_defaults(func=cmd_publish)
 
     export = sub.add_parser("export", help="render every slide to PNG, plus a contact sheet")
     export.add_argument("deck", metavar="DECK")

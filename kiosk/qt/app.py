@@ -108,6 +108,7 @@ def _run(args: argparse.Namespace, app: QApplication, screen: QScreen, number: i
     show = Show(Path(args.deck), result, animations=animations, rotate=args.rotate,
                 status_file=Path(args.status_file) if args.status_file else None,
                 cache_root=cache, kiosk_mode=not args.windowed, lang=lang,
+                events=Path(args.events) if args.events else None,
                 on_exit=lambda: QCoreApplication.exit(0))
     window = show.window
     if args.windowed:

@@ -58,7 +58,8 @@ class Show(QObject):
                  cache_root: Path | None = None,
                  clock: Callable[[], float] = time.monotonic,
                  wall: Callable[[], float] = time.time, kiosk_mode: bool = False,
-                 on_exit: Callable[[], None] | None = None, lang: str | None = None) -> None:
+                 on_exit: Callable[[], None] | None = None, lang: str | None = None,
+                 events: Path | None = None) -> None:
         super().__init__()
         assert result.deck is not None
         self.deck_path = deck_path
@@ -69,7 +70,7 @@ class Show(QObject):
         self.hub = FeedHub(result.deck.sources, clock(), wall(), cache_dir=self._cache)
         self.window = ShowWindow(result.deck, clock=clock, animations=animations, rotate=rotate,
                                  feeds=self.hub, wall=wall, kiosk_mode=kiosk_mode,
-                                 on_exit=on_exit, lang=lang)
+                                 on_exit=on_exit, lang=lang, events=events)
         self.watcher = FileWatcher(result.files)
         # a load runs on a daemon thread that stop() and the exit never wait for (#18 B)
         self._loading: Job[LoadResult] | None = None

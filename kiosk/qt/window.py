@@ -11,6 +11,7 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from PySide6.QtCore import QEvent, QRect, QRectF, QSize, Qt, QTimer
 from PySide6.QtGui import (
@@ -58,8 +59,10 @@ class ShowWindow(QWidget):
     def __init__(self, deck: Deck, clock: Callable[[], float] = time.monotonic,
                  animations: bool = True, rotate: int = 0, feeds: FeedHub | None = None,
                  wall: Callable[[], float] = time.time, kiosk_mode: bool = False,
-                 on_exit: Callable[[], None] | None = None, lang: str | None = None) -> None:
+                 on_exit: Callable[[], None] | None = None, lang: str | None = None,
+                 events: Path | None = None) -> None:
         super().__init__()
+        self.events_path = events  # --events: one JSON line per slide change (#15)
         self.interaction = Interaction(self, owner=self)
         self.setAttribute(Qt.WidgetAttribute.WA_AcceptTouchEvents, True)
         self.kiosk_mode = kiosk_mode  # locked: Esc, Alt+F4 and closing do not end the show
