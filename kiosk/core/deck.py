@@ -18,9 +18,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     ValidationInfo,
+    WithJsonSchema,
     field_validator,
     model_validator,
 )
@@ -407,6 +409,29 @@ class Schedule(_Model):
 
 # ---------------------------------------------------------------- deck
 
+EPOCH_HELP = 'a date and time with its UTC offset, like "2026-01-01T00:00:00+08:00"'
+
+
+def _epoch(value: Any) -> dt.datetime | None:
+    """The loop's start for ``sync: clock``: an instant, so it must carry its UTC offset (a
+    bare time would mean a different instant on a screen set to another zone)."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        try:
+            value = dt.datetime.fromisoformat(value.strip())
+        except ValueError:
+            raise ValueError(f"expected {EPOCH_HELP}, got {value!r}") from None
+    elif isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        raise ValueError(f"expected {EPOCH_HELP}; {value.isoformat()} is a date without a time")
+    if not isinstance(value, dt.datetime):
+        raise ValueError(f"expected {EPOCH_HELP}, got {describe(value)}")
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError(f"expected {EPOCH_HELP}; {value.isoformat()} has no UTC offset (add "
+                         '"+08:00" for China time, or "Z" for UTC)')
+    return value
+
+
 
 class Defaults(_Model):
     """Deck-wide defaults; a slide's own setting wins."""
@@ -423,7 +448,8 @@ class Deck(_Model):
     canvas: Canvas = (1920, 1080)
     defaults: Defaults = Defaults()
     idle_resume: Duration = Field(30.0, description="auto-play resumes this long after a touch")
-    idle_home: bool = Field(False, description="on idle resume, also return to the first slide")
+    idle_home: bool = Field(False, description="on idle resume, also return to the first slide "
+                                               "(ignored with sync: clock)")
     progress: bool = Field(True, description="show the progress bar and position dots")
     languages: tuple[Language, ...] = Field(
         ("zh", "en"), min_length=1,
@@ -436,6 +462,15 @@ class Deck(_Model):
                            "Taiwanese phrases")
     timezone: str | None = Field(None, description='e.g. "Asia/Shanghai"; default: the machine')
     schedule: Schedule | None = Field(None, description="opening hours; default: always open")
+    sync: Literal["clock"] | None = Field(
+        None, description="clock: the slide on screen follows the wall clock, so every screen "
+                          "showing this deck shows the same slide at the same moment; "
+                          "default: each screen runs its own loop")
+    epoch: Annotated[dt.datetime | None, BeforeValidator(_epoch), WithJsonSchema(
+        {"anyOf": [{"type": "string", "format": "date-time"}, {"type": "null"}]})] = Field(
+        None, description='with sync: clock, when the loop started, with its UTC offset: '
+                          '"2026-01-01T00:00:00+08:00"; default: the publish time of a '
+                          'published deck, else 1970-01-01T00:00:00Z')
     exit_pin: str | None = Field(None, description="digits asked for before the show exits")
     exit_chord: str = Field("Ctrl+Shift+Q", description="key chord that asks to exit")
     change_colors: Literal["cn", "intl"] = Field(
@@ -539,12 +574,19 @@ class Deck(_Model):
     @property
     def warnings(self) -> list[str]:
         """What ``kiosk check`` points out without failing: the deck runs, but unsafely."""
-        if self.exit_pin:
-            return []
-        # without a PIN, five corner taps would end the show: kiosk mode ignores them (#18 D)
-        return [f'exit_pin: not set: in kiosk mode only the exit chord ({self.exit_chord}) '
-                'ends the show, five taps in the corner do nothing; set one with '
-                'exit_pin: "0427" (4 to 8 digits, in quotes)']
+        found = []
+        if not self.exit_pin:
+            # without a PIN, five corner taps would end the show: kiosk mode ignores them (#18 D)
+            found.append(f'exit_pin: not set: in kiosk mode only the exit chord '
+                         f'({self.exit_chord}) ends the show, five taps in the corner do '
+                         'nothing; set one with exit_pin: "0427" (4 to 8 digits, in quotes)')
+        if self.epoch is not None and self.sync is None:
+            found.append("epoch: has no effect without sync: clock; add sync: clock, or "
+                         "remove epoch")
+        if self.idle_home and self.sync == "clock":
+            found.append("idle_home: ignored with sync: clock: after a visitor, the screen "
+                         "rejoins the common loop where it stands now")
+        return found
 
     @property
     def bilingual(self) -> bool:
