@@ -8,6 +8,7 @@ moves. Transitions are composed from two finished frames rendered by the stage.
 from __future__ import annotations
 
 import logging
+import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -27,8 +28,9 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QWidget
 
 from kiosk.core.deck import Deck
+from kiosk.core.events import EventLog
 from kiosk.core.feeds import FeedHub
-from kiosk.core.player import Change, Player
+from kiosk.core.player import Change, Player, same_slide
 from kiosk.qt.interaction import Interaction
 from kiosk.qt.presence import Presence
 from kiosk.qt.slides import preload_charts
@@ -60,9 +62,14 @@ class ShowWindow(QWidget):
                  animations: bool = True, rotate: int = 0, feeds: FeedHub | None = None,
                  wall: Callable[[], float] = time.time, kiosk_mode: bool = False,
                  on_exit: Callable[[], None] | None = None, lang: str | None = None,
-                 events: Path | None = None) -> None:
+                 events: Path | None = None, sync_epoch: float | None = None) -> None:
         super().__init__()
         self.events_path = events  # --events: one JSON line per slide change (#15)
+        self.events = EventLog(events, wall=wall) if events is not None else None
+        self.sync_epoch = sync_epoch  # sync: clock without an epoch: the bundle's publish time
+        # replace_deck(at_boundary=True): (deck, feeds, epoch) taken at the next slide change
+        self._pending: tuple[Deck, FeedHub | None, float | None] | None = None
+        self.deck_swapped: Callable[[], None] | None = None  # e.g. check its opening hours
         self.interaction = Interaction(self, owner=self)
         self.setAttribute(Qt.WidgetAttribute.WA_AcceptTouchEvents, True)
         self.kiosk_mode = kiosk_mode  # locked: Esc, Alt+F4 and closing do not end the show
@@ -76,17 +83,18 @@ class ShowWindow(QWidget):
         self.setMouseTracking(True)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.clock = clock
-        self.wall = wall  # only for showing when data was last updated
+        self.wall = wall  # when data was last updated; with sync: clock, the slide on screen
         self.deck = deck
         self.feeds = feeds
         self.animations = animations
         self.rotate = rotate
         self.operator_message: str | None = None  # e.g. the edited deck has errors
         now = clock()
-        self.player = Player(deck, now)
+        self.player = Player(deck, now, wall=wall(), epoch=sync_epoch)
         self.stage = Stage(deck, QSize(max(1, self.width()), max(1, self.height())), rotate,
                            lang=lang, animations=animations, feeds=feeds)
-        self._settled_at = now
+        # in step with the other screens, the slide's own motion included (Ken Burns)
+        self._settled_at = now - self.player.elapsed(now)
         self._shown_index = self.player.index  # the slide on screen (player may be ahead)
         self._transition: _Transition | None = None
         self.charts_wanted = False  # pyqtgraph is (to be) imported: the deck has charts
@@ -100,6 +108,8 @@ class ShowWindow(QWidget):
 
         self._deadline = QTimer(self)
         self._deadline.setSingleShot(True)
+        # a coarse timer may fire 5% late (250 ms on a 5 s slide): screens in step need the ms
+        self._deadline.setTimerType(Qt.TimerType.PreciseTimer)
         self._deadline.timeout.connect(self.poll)
         self._frames = QTimer(self)
         self._frames.setTimerType(Qt.TimerType.PreciseTimer)
@@ -135,7 +145,7 @@ class ShowWindow(QWidget):
             self._transition = None
             self._settled_at = now
         self.interaction.idle(now)
-        change = self.player.tick(now)
+        change = self.player.tick(now, self.wall())
         if change is not None:
             self._show(change)
         self._schedule()
@@ -152,14 +162,14 @@ class ShowWindow(QWidget):
 
     def toggle_pause(self) -> None:
         """Space: the operator's hold, until Space again."""
-        held = self.player.toggle_hold(self.clock())
+        held = self.player.toggle_hold(self.clock(), self.wall())
         log.info("auto-play %s", "held" if held else "resumed")
         self._schedule()
         self.update()
 
     def pause_button(self) -> None:
         """The on-screen pause: auto-play resumes after idle_resume without input (#18 D)."""
-        paused = self.player.toggle_pause(self.clock())
+        paused = self.player.toggle_pause(self.clock(), self.wall())
         log.info("auto-play %s", f"paused for {self.deck.idle_resume:g} s after the last touch"
                  if paused else "resumed")
         self._schedule()
@@ -220,28 +230,40 @@ class ShowWindow(QWidget):
         now = self.clock()
         if standby is not None and not self.player.held:
             self.player.toggle_hold(now)
+            if self._pending is not None:
+                self._take_pending()  # no change to wait for until the show opens again
         elif standby is None and self.player.held:
-            self.player.toggle_hold(now)
-            self._user(self.player.first(now, user=False))
+            self.player.toggle_hold(now, self.wall())
+            if not self.player.synced:  # under sync, the loop is home: rejoined at once
+                self._user(self.player.first(now, user=False))
         self._schedule()
         self.update()
 
     def _show(self, change: Change, kind: str | None = None, already: float = 0.0) -> None:
         now = self.clock()
+        wall = self.wall()  # the moment the change starts, for the events log
         old_index = self._shown_index
         old_elapsed = self.elapsed()
+        leaving: QImage | None = None
+        if self._pending is not None:  # a new deck, taken at this slide change (#15)
+            leaving = self._leaving_frame(old_index, old_elapsed)
+            change = self._take_pending(change)
+            old_index = -1
+        if self.events is not None:
+            self.events.record("slide", t=wall, index=change.index)
         self._shown_index = change.index
         self._prepare_view(change.index)  # slow work here, never inside a paint
         spec = self.deck.transition_of(self.deck.slides[change.index])
         if kind is not None:  # a swipe: the slides move like the finger did
             spec = spec.model_copy(update={"type": kind, "duration": 0.35})
         if not self.animations or spec.type == "none" or spec.duration <= 0 or (
-                old_index == change.index):
+                old_index == change.index) or (old_index < 0 and leaving is None):
             self._transition = None
             self._settled_at = now
         else:
-            old = self._transition.new if self._transition else self.stage.render(
-                old_index, old_elapsed)
+            old = leaving if leaving is not None else (
+                self._transition.new if self._transition else self.stage.render(
+                    old_index, old_elapsed))
             # the view is prepared (its layer rendered ahead): this is a copy, a few ms
             new = self.stage.render(change.index, 0.0)
             # a swipe continues from where the finger let go
@@ -256,7 +278,7 @@ class ShowWindow(QWidget):
     # ------------------------------------------------------------------ timers
     def _schedule(self) -> None:
         now = self.clock()
-        due = self.player.deadline(now)
+        due = self.player.deadline(now, self.wall())
         closing = self.interaction.deadline(now)  # overview and keypad close when left alone
         if closing is not None:
             due = closing if due is None else min(due, closing)
@@ -265,8 +287,8 @@ class ShowWindow(QWidget):
             due = end if due is None else min(due, end)
         if due is None:
             self._deadline.stop()
-        else:
-            self._deadline.start(max(0, round((due - now) * 1000)))
+        else:  # rounded up: a timer that fires early only finds the same slide and waits on
+            self._deadline.start(max(0, math.ceil((due - now) * 1000)))
         self._update_frame_timer()
 
     def _update_frame_timer(self) -> None:
@@ -306,6 +328,8 @@ class ShowWindow(QWidget):
             timer.stop()
         self.presence.stop()
         self.stage.close()
+        if self.events is not None:
+            self.events.close()
 
     # ------------------------------------------------------------------ Qt events
     def resizeEvent(self, event: object) -> None:
@@ -468,18 +492,37 @@ class ShowWindow(QWidget):
         self._update_frame_timer()
         self.update()
 
-    def replace_deck(self, deck: Deck, feeds: FeedHub | None) -> None:
-        """Show an edited deck, staying on the same slide where it still exists."""
+    def replace_deck(self, deck: Deck, feeds: FeedHub | None, *, at_boundary: bool = False,
+                     sync_epoch: float | None = None) -> None:
+        """Show another deck: at once, on the same slide where it still exists (an edited
+        file), or, ``at_boundary``, at the next slide change of any cause (a published
+        version, #15): that change then shows the new deck's slide (under sync: the new
+        loop's). A show held with no change due takes it at once."""
+        self._pending = (deck, feeds, sync_epoch)
+        if at_boundary and self.player.deadline(self.clock(), self.wall()) is not None:
+            log.info("the new deck is shown at the next slide change")
+            return
+        self._take_pending()
+        self._prepare_view(self.index)
+        self._schedule()
+        self.update()
+
+    def _take_pending(self, change: Change | None = None) -> Change:
+        """Swap in the pending deck; ``change``: the slide change it is taken at, whose
+        target (same slide, else same place) it shows, or the loop's under sync."""
+        assert self._pending is not None
+        deck, feeds, epoch = self._pending
+        self._pending = None
         now = self.clock()
-        current = self.deck.slides[self.index]
-        same = [i for i, s in enumerate(deck.slides) if s == current and s.enabled]
-        start = same[0] if same else min(self.index, len(deck.slides) - 1)
-        held = self.player.held
-        self.deck, self.feeds = deck, feeds
+        start = same_slide(self.deck, deck, self.index if change is None else change.index)
+        held, day = self.player.held, self.player.day
+        self.deck, self.feeds, self.sync_epoch = deck, feeds, epoch
         self._has_charts = deck.has_charts
-        self.player = Player(deck, now, start=start)
+        self.player = Player(deck, now, start=start, day=day, wall=self.wall(), epoch=epoch)
         if held:
             self.player.toggle_hold(now)
+        elif change is not None and change.reason == "user":  # a visitor's swipe: theirs
+            self.player.goto(start, now)
         lang = self.stage.lang if self.stage.lang in deck.languages else None  # the visitor's
         self.stage.close()
         self.stage = Stage(deck, QSize(max(1, self.width()), max(1, self.height())),
@@ -487,11 +530,18 @@ class ShowWindow(QWidget):
         self._transition = None
         self._prepared_for = None
         self._shown_index = self.player.index
-        self._settled_at = now
+        self._settled_at = now - self.player.elapsed(now)
         self.setWindowTitle(deck.title.get("zh"))
-        self._prepare_view(self.index)
-        self._schedule()
-        self.update()
+        if self.deck_swapped is not None:
+            self.deck_swapped()
+        return Change(self.player.index, change.direction if change else 1,
+                      change.reason if change else "reload")
+
+    def _leaving_frame(self, index: int, elapsed: float) -> QImage | None:
+        """The slide on screen as a frame, before its deck goes (None: no transition)."""
+        if not self.animations:
+            return None
+        return self._transition.new if self._transition else self.stage.render(index, elapsed)
 
     def _warm_languages(self) -> None:
         self.stage.warm_languages()
