@@ -149,6 +149,10 @@ class _HTTPSHandler(urllib.request.HTTPSHandler):
                             req, context=_tls_context())
 
 
+class BodyTooLargeError(ValueError):
+    """The body is longer than ``max_bytes`` (announced or sent)."""
+
+
 class IncompleteBodyError(ValueError):
     """The connection closed before the ``Content-Length`` it announced had arrived."""
 
@@ -171,17 +175,21 @@ def _opener(deadline: Deadline) -> urllib.request.OpenerDirector:
 
 
 def request(url: str, headers: dict[str, str], max_bytes: int, deadline: Deadline, *,
-            sink: Callable[[bytes], object] | None = None) -> Response:
+            sink: Callable[[bytes], object] | None = None,
+            private: dict[str, str] | None = None) -> Response:
     """A GET bounded by ``deadline`` (connect to last byte) and ``max_bytes``.
 
     Conditional requests (#15): with ``If-None-Match`` / ``If-Modified-Since`` among
     ``headers``, a 304 answer is returned as ``Response(304, …)``, not raised. With ``sink``
     the body is handed over chunk by chunk (a 256 MB photo never sits in memory) and
-    ``body`` is empty. Raises ``TimeoutError`` at the deadline, ``ValueError`` over
-    ``max_bytes``, :class:`IncompleteBodyError` for a body cut short, and urllib's errors
-    (``HTTPError`` for 4xx/5xx) otherwise.
+    ``body`` is empty. ``private`` headers (credentials) are not sent on to where a redirect
+    points. Raises ``TimeoutError`` at the deadline, :class:`BodyTooLargeError` (a
+    ``ValueError``) over ``max_bytes``, :class:`IncompleteBodyError` for a body cut short,
+    and urllib's errors (``HTTPError`` for 4xx/5xx) otherwise.
     """
     req = urllib.request.Request(url, headers=headers)
+    for name, value in (private or {}).items():
+        req.add_unredirected_header(name, value)
     try:
         response = _opener(deadline).open(req, timeout=deadline.left())
     except urllib.error.HTTPError as exc:
@@ -192,13 +200,14 @@ def request(url: str, headers: dict[str, str], max_bytes: int, deadline: Deadlin
     with response:
         length = response.headers.get("Content-Length")
         if length and length.isdigit() and int(length) > max_bytes:
-            raise ValueError(f"body of {int(length)} bytes is over max_bytes ({max_bytes})")
+            raise BodyTooLargeError(f"body of {int(length)} bytes is over max_bytes "
+                                    f"({max_bytes})")
         body = bytearray()
         total = 0
         while chunk := response.read(CHUNK):
             total += len(chunk)
             if total > max_bytes:
-                raise ValueError(f"body is over max_bytes ({max_bytes})")
+                raise BodyTooLargeError(f"body is over max_bytes ({max_bytes})")
             if sink is None:
                 body += chunk
             else:

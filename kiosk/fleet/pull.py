@@ -1,0 +1,417 @@
+"""Pulling a published deck: offline first, never half a deck, never a rollback (#15).
+
+A :class:`Puller` follows one ``manifest.json`` URL (see :mod:`kiosk.fleet.manifest` for the
+bundle format and :mod:`kiosk.fleet.store` for the cache layout). :meth:`Puller.cached` gives
+the last good bundle from the cache, checked again, so a screen that boots without network
+plays at once. :meth:`Puller.poll` is one check, run on a worker thread:
+
+1. GET the manifest, conditional (``If-None-Match`` / ``If-Modified-Since``) when the cached
+   current bundle is the one on screen; 304 means nothing new and nothing else is fetched.
+2. Parse it strictly; with a trusted key, fetch ``manifest.json.minisig`` and verify it.
+3. Refuse a lower version than the one on screen, and the same version with other bytes.
+4. Download only the files whose hashes the blob store lacks, each bounded by its listed
+   size and a deadline, hashed before it enters the store.
+5. Unpack into a new bundle folder, load the deck (a deck with a problem is refused), and
+   commit: the state file names it current, the bundle on screen becomes previous.
+
+Any failure raises :class:`FetchError` (one sentence, credentials masked) and leaves the
+cache's current and previous bundles as they were. Between polls, :meth:`Puller.delay`:
+``refresh`` after a success; after failures 5 s, doubling, capped at ``max(refresh, 300 s)``,
+each drawn at random in its upper half (screens that lost the server together do not all
+come back in the same second), back to ``refresh`` at the first success.
+"""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+import hashlib
+import http.client
+import logging
+import os
+import random
+import threading
+import time
+import urllib.error
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+from urllib.parse import unquote, urljoin, urlsplit, urlunsplit
+
+from kiosk import __version__
+from kiosk.core.feeds import httpget
+from kiosk.core.feeds.redact import MASK, MIN_SECRET, SENSITIVE_KEY, redact_url
+from kiosk.core.loader import LoadResult, load_deck
+from kiosk.fleet.manifest import (
+    MAX_MANIFEST_BYTES,
+    MAX_SIGNATURE_BYTES,
+    SIGNATURE_NAME,
+    Entry,
+    Manifest,
+    ManifestError,
+    parse,
+)
+from kiosk.fleet.store import CacheError, Slot, State, Store, new_bundle_id, remove_tree
+
+if TYPE_CHECKING:
+    from kiosk.fleet.minisign import PublicKey
+
+log = logging.getLogger(__name__)
+FIRST_BACKOFF = 5.0  # seconds after the first failure
+MAX_BACKOFF = 300.0  # the cap, unless ``refresh`` is longer
+MIN_RATE = 256 * 1024  # bytes/s: a file's deadline is ``timeout`` plus its size at this rate
+
+
+class FetchError(Exception):
+    """A poll failed; ``str()`` is one sentence for the status file and the badge."""
+
+
+@dataclass(frozen=True)
+class Bundle:
+    version: int
+    published: float  # the manifest's publish time, epoch seconds (the sync: clock epoch)
+    deck_path: Path  # the unpacked deck file in the cache (pass to load_deck)
+    manifest: Manifest
+    signed: bool  # verified against the trusted key
+
+
+@dataclass(frozen=True)
+class Update:
+    """A poll's outcome: a new, complete, verified bundle whose deck checked, or None."""
+
+    bundle: Bundle | None
+    result: LoadResult | None
+
+
+class Puller:
+    """One published deck's URL, its cache folder and its trusted key (None: unsigned ok)."""
+
+    def __init__(self, url: str, cache_root: Path, trust: PublicKey | None, *,
+                 refresh: float = 60.0, wall: Callable[[], float] = time.time,
+                 rng: random.Random | None = None, timeout: float = 30.0) -> None:
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError(f"{redact_url(url)}: only http:// and https:// URLs of a "
+                             "published manifest.json can be pulled")
+        self.url = url
+        self.trust = trust
+        self.refresh, self.timeout = refresh, timeout
+        self.wall = wall
+        self.rng = rng if rng is not None else random.Random()
+        self.failures = 0
+        self.checked: float | None = None  # wall time of the last answered check
+        self._display = redact_url(url)
+        self._secrets = _url_secrets(url)
+        self._base, self._query, self._auth = _split(url)
+        key = hashlib.sha256(self._display.encode("utf-8")).hexdigest()[:16]
+        self.store = Store(Path(os.path.abspath(cache_root)) / "decks" / key)
+        self._lock = threading.Lock()
+
+    @property
+    def display_url(self) -> str:
+        """The URL with any password or token masked: for logs, status and badge."""
+        return self._display
+
+    def delay(self, failed: bool) -> float:
+        """Seconds until the next poll (see the module's docstring)."""
+        if not failed:
+            self.failures = 0
+            return self.refresh
+        self.failures += 1
+        cap = max(self.refresh, MAX_BACKOFF)
+        step = min(cap, FIRST_BACKOFF * 2.0 ** min(self.failures - 1, 30))
+        return step / 2 + self.rng.uniform(0, step / 2)
+
+    # -- the cache -------------------------------------------------------------------------
+    def cached(self) -> tuple[Bundle, LoadResult] | None:
+        """The last good bundle in the cache (current, else previous), checked again: each
+        file's kind, size and hash, the signature with a trusted key, the deck. None if
+        neither is usable; each reason is logged. Blocking: call it off the UI thread."""
+        with self._lock:
+            try:
+                state = self.store.load_state()
+            except CacheError as exc:
+                log.warning("deck %s: %s; nothing cached can be shown", self._display, exc)
+                return None
+            for name, slot in (("current", state.current), ("previous", state.previous)):
+                if slot is None:
+                    continue
+                try:
+                    return self._verified(slot)
+                except CacheError as exc:
+                    reason = str(exc)
+                except Exception as exc:  # never the show's end: the cache is only a cache
+                    reason = f"{type(exc).__name__}: {exc}"
+                log.warning("deck %s: the cached %s version %d is not usable: %s",
+                            self._display, name, slot.version, self._redact(reason))
+            return None
+
+    def _verified(self, slot: Slot) -> tuple[Bundle, LoadResult]:
+        raw, manifest = self.store.read_manifest(slot)
+        if self.trust is not None:
+            from kiosk.fleet.minisign import SignatureError, verify
+
+            signature = self.store.read_signature(slot)
+            try:
+                verify(raw, signature, self.trust)
+            except SignatureError as exc:
+                raise CacheError(f"its signature does not verify with key "
+                                 f"{self.trust.key_id_hex}: {exc}") from None
+        self.store.verify_files(slot, manifest)
+        deck_dir = self.store.deck_dir(slot.id)
+        result = load_deck(deck_dir.joinpath(*manifest.deck.split("/")))
+        problem = _deck_problem(result, deck_dir)
+        if problem is not None:
+            raise CacheError(f"its deck does not check: {problem}")
+        return self._bundle(manifest, result), result
+
+    def _bundle(self, manifest: Manifest, result: LoadResult) -> Bundle:
+        return Bundle(manifest.version, manifest.published, result.files[0], manifest,
+                      signed=self.trust is not None)
+
+    # -- one check -------------------------------------------------------------------------
+    def poll(self, playing: int | None) -> Update:
+        """One check (blocking; on a worker thread). ``playing``: the version on screen.
+
+        Raises :class:`FetchError`; the cache's current and previous are then unchanged.
+        """
+        if not self._lock.acquire(blocking=False):
+            raise FetchError(f"the previous check of {self._display} is still running")
+        try:
+            update = self._poll(playing)
+        except FetchError as exc:
+            raise FetchError(self._redact(str(exc))) from None
+        except OSError as exc:  # the cache folder: full disk, permissions
+            raise FetchError(self._redact(f"cannot write the deck cache in {self.store.root}: "
+                                          f"{exc.strerror or exc}")) from None
+        finally:
+            self._lock.release()
+        self.checked = self.wall()
+        return update
+
+    def _poll(self, playing: int | None) -> Update:
+        try:
+            state = self.store.load_state()
+        except CacheError as exc:
+            log.warning("deck %s: %s; starting the cache afresh", self._display, exc)
+            state = State()
+        conditional = (playing is not None and state.current is not None
+                       and state.current.version == playing)
+        headers = self._headers()
+        if conditional and state.etag:
+            headers["If-None-Match"] = state.etag
+        if conditional and state.last_modified:
+            headers["If-Modified-Since"] = state.last_modified
+        response = self._get(self._base + self._query, "the manifest", MAX_MANIFEST_BYTES,
+                             self.timeout, headers)
+        if response.status == 304:
+            if not conditional:
+                raise FetchError("the server answered 304 Not Modified to a plain request")
+            return Update(None, None)
+        raw = response.body
+        try:
+            manifest = parse(raw)
+        except ManifestError as exc:
+            raise FetchError(f"the manifest at {self._display} is unusable: {exc}") from None
+        signature = self._signature(raw) if self.trust is not None else None
+        validators = (_header(response, "ETag"), _header(response, "Last-Modified"))
+        if playing is not None and manifest.version <= playing:
+            return self._not_newer(manifest, raw, playing, state, validators)
+        self.store.make_dirs()
+        for entry in _unique(manifest.files):
+            if not self.store.has_blob(entry.sha256, entry.size):
+                self._download(entry)
+        bundle_id = new_bundle_id(manifest.version, raw)
+        deck_dir = self.store.stage(bundle_id, raw, signature, manifest)
+        result = load_deck(deck_dir.joinpath(*manifest.deck.split("/")))
+        problem = _deck_problem(result, deck_dir)
+        if problem is not None:
+            remove_tree(self.store.bundle_dir(bundle_id))
+            raise FetchError(f"version {manifest.version}'s deck does not check: {problem}")
+        self._commit(state, Slot(bundle_id, manifest.version), playing, validators)
+        return Update(self._bundle(manifest, result), result)
+
+    def _not_newer(self, manifest: Manifest, raw: bytes, playing: int, state: State,
+                   validators: tuple[str | None, str | None]) -> Update:
+        if manifest.version < playing:
+            raise FetchError(f"version {manifest.version} is older than version {playing} "
+                             "on screen: rollback refused")
+        slot = state.slot(playing)
+        if slot is not None and hashlib.sha256(raw).hexdigest()[:16] != slot.manifest_sha16:
+            raise FetchError(f"version {playing} on the server is not the version {playing} "
+                             "on screen (its manifest changed without a new version number): "
+                             "refused; publish again to get a new version")
+        if slot is not None and slot == state.current:  # accepted: remember its validators
+            self.store.save_state(dataclasses.replace(state, etag=validators[0],
+                                                      last_modified=validators[1]))
+        return Update(None, None)
+
+    def _commit(self, state: State, new: Slot, playing: int | None,
+                validators: tuple[str | None, str | None]) -> None:
+        """The new bundle becomes current and the one on screen previous; then the rest goes."""
+        on_screen = state.slot(playing) if playing is not None else None
+        previous = next((s for s in (on_screen, state.current, state.previous)
+                         if s is not None and s.version != new.version), None)
+        after = State(new, previous, *validators)
+        try:
+            self.store.save_state(after)
+        except BaseException:
+            remove_tree(self.store.bundle_dir(new.id))
+            raise
+        self.store.collect(after, keep={on_screen.id} if on_screen is not None else set())
+
+    def _signature(self, raw: bytes) -> bytes:
+        from kiosk.fleet.minisign import SignatureError, verify
+
+        assert self.trust is not None
+        key = self.trust.key_id_hex
+        try:
+            response = self._get(self._sibling(SIGNATURE_NAME), SIGNATURE_NAME,
+                                 MAX_SIGNATURE_BYTES, self.timeout, self._headers())
+        except FetchError as exc:
+            raise FetchError(f"the manifest is not signed ({exc}), and --trust {key} allows "
+                             "only signed content") from None
+        try:
+            verify(raw, response.body, self.trust)
+        except SignatureError as exc:
+            raise FetchError(f"manifest signature does not verify with key {key}: {exc}"
+                             ) from None
+        return response.body
+
+    def _download(self, entry: Entry) -> None:
+        """One file into the blob store, exactly its listed size and hash, or FetchError."""
+        what = f"{entry.path} ({entry.blob[:18]}…)"
+        part = self.store.tmp / f"{entry.sha256}.{os.urandom(4).hex()}.part"
+        digest = hashlib.sha256()
+        received = 0
+        try:
+            with open(part, "xb") as out:
+                def sink(chunk: bytes) -> None:
+                    nonlocal received
+                    received += len(chunk)
+                    digest.update(chunk)
+                    out.write(chunk)
+
+                self._get(self._sibling(entry.blob), what, entry.size,
+                          self.timeout + entry.size / MIN_RATE, self._headers(), sink)
+            if received != entry.size:
+                raise FetchError(f"{what}: the server sent {received} bytes, the manifest "
+                                 f"lists {entry.size}")
+            if digest.hexdigest() != entry.sha256:
+                raise FetchError(f"{what}: its SHA-256 does not match the manifest (a "
+                                 "tampered or damaged file)")
+            self.store.add_blob(part, entry.sha256)
+        finally:
+            remove_tree(part)
+
+    def _get(self, url: str, what: str, max_bytes: int, seconds: float,
+             headers: dict[str, str], sink: Callable[[bytes], object] | None = None
+             ) -> httpget.Response:
+        """A bounded GET whose every failure is a FetchError naming ``what``."""
+        try:
+            response = httpget.request(url, headers, max_bytes, httpget.Deadline(seconds),
+                                       sink=sink, private=self._auth)
+        except urllib.error.HTTPError as exc:
+            raise FetchError(f"{what}: HTTP {exc.code} {exc.reason}") from None
+        except urllib.error.URLError as exc:
+            if isinstance(exc.reason, TimeoutError):
+                raise FetchError(f"{what}: timed out after {seconds:g} s") from None
+            raise FetchError(f"{what}: cannot reach {urlsplit(self._display).netloc}: "
+                             f"{exc.reason}") from None
+        except TimeoutError:
+            raise FetchError(f"{what}: timed out after {seconds:g} s") from None
+        except httpget.BodyTooLargeError:
+            raise FetchError(f"{what}: more than the {max_bytes} bytes allowed") from None
+        except httpget.IncompleteBodyError as exc:
+            raise FetchError(f"{what}: cut short: {exc}") from None
+        except ValueError as exc:  # a header or URL http.client refuses
+            raise FetchError(f"{what}: {str(exc)[:120]}") from None
+        except OSError as exc:
+            raise FetchError(f"{what}: connection failed: {exc}") from None
+        except http.client.HTTPException as exc:  # not an HTTP server, or a broken one
+            raise FetchError(f"{what}: bad HTTP response: {type(exc).__name__} {exc}"[:160]
+                             ) from None
+        if response.status not in (200, 304):
+            raise FetchError(f"{what}: HTTP {response.status} where 200 was expected")
+        return response
+
+    def _headers(self) -> dict[str, str]:
+        return {"User-Agent": f"kiosk/{__version__}", "Accept-Encoding": "identity"}
+
+    def _sibling(self, name: str) -> str:
+        """A file of the bundle: beside manifest.json, with the same query (a token)."""
+        return urljoin(self._base, name) + self._query
+
+    def _redact(self, text: str) -> str:
+        text = text.replace(self.url, self._display)
+        for secret in self._secrets:
+            text = text.replace(secret, MASK)
+        return text
+
+
+def _split(url: str) -> tuple[str, str, dict[str, str]]:
+    """(the URL without credentials and query, ``?query`` or "", an Authorization header
+    from ``user:password@``: urllib would take them for part of the host name)."""
+    parts = urlsplit(url)
+    netloc = parts.netloc.rsplit("@", 1)[-1]
+    base = urlunsplit((parts.scheme, netloc, parts.path or "/", "", ""))
+    query = f"?{parts.query}" if parts.query else ""
+    auth: dict[str, str] = {}
+    if parts.username is not None:
+        pair = f"{unquote(parts.username)}:{unquote(parts.password or '')}"
+        auth["Authorization"] = "Basic " + base64.b64encode(pair.encode("utf-8")).decode()
+    return base, query, auth
+
+
+def _url_secrets(url: str) -> list[str]:
+    """Every literal of the URL that must not reach a log, longest first."""
+    parts = urlsplit(url)
+    found: set[str] = set()
+    if parts.password:
+        found.add(parts.password)
+    elif parts.username:
+        found.add(parts.username)  # a lone user name is often a token
+    for pair in parts.query.split("&"):
+        key, _, value = pair.partition("=")
+        if value and SENSITIVE_KEY.search(unquote(key)):
+            found.add(value)
+    found |= {unquote(s) for s in found}
+    return sorted((s for s in found if len(s) >= MIN_SECRET), key=len, reverse=True)
+
+
+def _unique(entries: tuple[Entry, ...]) -> list[Entry]:
+    """One entry per hash: two paths with the same bytes are one download."""
+    seen: dict[str, Entry] = {}
+    for entry in entries:
+        seen.setdefault(entry.sha256, entry)
+    return list(seen.values())
+
+
+def _header(response: httpget.Response, name: str) -> str | None:
+    value = response.headers.get(name)
+    if value is None or len(value) > 1024 or not value.isascii() or not value.isprintable():
+        return None  # not kept: it would not be sent back anyway
+    return value
+
+
+def _deck_problem(result: LoadResult, deck_dir: Path) -> str | None:
+    """The deck's first problem, its path shown inside the bundle; None if it checks."""
+    if result.ok:
+        from kiosk.fleet.publish import asset_fields
+
+        # a deck from the network must not show or read this screen's own files
+        named = [*result.files, *(file for _key, file in asset_fields(result.deck))]
+        outside = [f for f in named
+                   if not Path(os.path.normpath(f)).is_relative_to(deck_dir)]
+        if not outside:
+            return None
+        return f"it names {str(outside[0])[:120]}, a file outside the published bundle"
+    if not result.problems:
+        return "it cannot be loaded"
+    problem = result.problems[0]
+    file = problem.file
+    if file.is_relative_to(deck_dir):
+        file = file.relative_to(deck_dir)
+    text = str(dataclasses.replace(problem, file=file))
+    return text.replace(str(deck_dir) + os.sep, "")
