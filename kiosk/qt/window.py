@@ -7,6 +7,7 @@ moves. Transitions are composed from two finished frames rendered by the stage.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import math
 import time
@@ -31,6 +32,7 @@ from kiosk.core.deck import Deck
 from kiosk.core.events import EventLog
 from kiosk.core.feeds import FeedHub
 from kiosk.core.player import Change, Player, same_slide
+from kiosk.core.schedule import zone
 from kiosk.qt.interaction import Interaction
 from kiosk.qt.presence import Presence
 from kiosk.qt.slides import preload_charts
@@ -45,6 +47,11 @@ AMBIENT_MS = 33
 FURNITURE_MS = 67  # the time bar on a still slide: at most 15 steps a second ...
 BAR_STEPS = 320  # ... each 1/320 of its length (6 px at 1080p, its height), at least 1 a second
 CURSOR_HIDE_MS = 3000
+
+
+def today(deck: Deck, wall: float) -> dt.date:
+    """The date at ``wall`` where the deck is shown (its time zone, else the machine's)."""
+    return dt.datetime.fromtimestamp(wall, zone(deck)).date()
 
 
 @dataclass
@@ -90,7 +97,8 @@ class ShowWindow(QWidget):
         self.rotate = rotate
         self.operator_message: str | None = None  # e.g. the edited deck has errors
         now = clock()
-        self.player = Player(deck, now, wall=wall(), epoch=sync_epoch)
+        # today's dated slides from the first frame on (the controller keeps the day after)
+        self.player = Player(deck, now, day=today(deck, wall()), wall=wall(), epoch=sync_epoch)
         self.stage = Stage(deck, QSize(max(1, self.width()), max(1, self.height())), rotate,
                            lang=lang, animations=animations, feeds=feeds)
         # in step with the other screens, the slide's own motion included (Ken Burns)
