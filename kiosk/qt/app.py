@@ -27,6 +27,8 @@ from kiosk.supervision import (
 )
 
 if TYPE_CHECKING:
+    from kiosk.core.loader import LoadResult
+    from kiosk.fleet.source import RemoteDeck
     from kiosk.qt.launch import Launch
 
 log = logging.getLogger(__name__)
@@ -73,12 +75,25 @@ def _run(args: argparse.Namespace, app: QApplication, screen: QScreen, number: i
          log_file: Path | None) -> int:
     animations = animations_enabled(args.no_animations)
     cache = Path(args.cache_dir) if args.cache_dir else None
-    launch = _launch_image(args, screen, number, cache, animations)
+    from kiosk.fleet.source import is_url
+
+    remote = is_url(args.deck)
+    if args.trust and not remote:
+        print("kiosk: --trust is for a published deck's URL (https://…/manifest.json); "
+              f"{args.deck} is a file", file=sys.stderr)
+        return 2
+    launch = None if remote else _launch_image(args, screen, number, cache, animations)
     load_fonts()
     with plain_imports():  # the deck model is Qt-free: skip PySide6's per-import check
         from kiosk.core.loader import load_deck
 
-        result = load_deck(args.deck)
+        if remote:
+            opened = _open_remote(args, cache)
+            if opened is None:
+                return 2
+            source, result, deck_path, epoch = opened
+        else:
+            source, result, deck_path, epoch = None, load_deck(args.deck), Path(args.deck), None
     if result.deck is None:
         for problem in result.problems:
             print(problem, file=sys.stderr)
@@ -103,12 +118,14 @@ def _run(args: argparse.Namespace, app: QApplication, screen: QScreen, number: i
     from kiosk.qt.controller import Show
     from kiosk.qt.power import ScreenAwake
 
-    log.info("deck %s loaded: %d slides; log file %s", args.deck, len(result.deck.slides),
-             log_file)
-    show = Show(Path(args.deck), result, animations=animations, rotate=args.rotate,
+    log.info("deck %s loaded: %d slides; log file %s",
+             source.puller.display_url if source is not None else args.deck,
+             len(result.deck.slides), log_file)
+    show = Show(deck_path, result, animations=animations, rotate=args.rotate,
                 status_file=Path(args.status_file) if args.status_file else None,
                 cache_root=cache, kiosk_mode=not args.windowed, lang=lang,
-                events=Path(args.events) if args.events else None,
+                events=Path(args.events) if args.events else None, remote=source,
+                sync_epoch=epoch,
                 on_exit=lambda: QCoreApplication.exit(0))
     window = show.window
     if args.windowed:
@@ -123,7 +140,8 @@ def _run(args: argparse.Namespace, app: QApplication, screen: QScreen, number: i
         if launch is not None:
             launch.follow(window, result)
         window.showFullScreen()
-    log.info("showing %s on screen %d (%dx%d)%s", args.deck, number,
+    shown = source.puller.display_url if source is not None else args.deck
+    log.info("showing %s on screen %d (%dx%d)%s", shown, number,
              screen.geometry().width(), screen.geometry().height(),
              " windowed" if args.windowed else "")
     if args.exit_after is not None:
@@ -153,6 +171,41 @@ def _run(args: argparse.Namespace, app: QApplication, screen: QScreen, number: i
         awake.release()
     log.info("show ended")
     return int(code)
+
+
+def _open_remote(args: argparse.Namespace, cache: Path | None
+                 ) -> tuple[RemoteDeck, LoadResult, Path, float | None] | None:
+    """A published deck (#15): the last good version kept in the cache, checked again, or the
+    waiting slide until the first check brings one. None (and a message) for a bad --trust."""
+    from kiosk.core.files import cache_root
+    from kiosk.fleet.minisign import SignatureError, load_public_key
+    from kiosk.fleet.pull import Puller
+    from kiosk.fleet.source import RemoteDeck
+    from kiosk.fleet.waiting import waiting_deck
+
+    trust = None
+    if args.trust:
+        try:
+            trust = load_public_key(args.trust)
+        except SignatureError as exc:
+            print(f"kiosk: --trust {args.trust}: {exc}", file=sys.stderr)
+            return None
+    try:
+        puller = Puller(args.deck, cache_root(cache), trust, refresh=args.deck_refresh)
+    except ValueError as exc:  # not an http(s) URL, or one it cannot use
+        print(f"kiosk: {exc}", file=sys.stderr)
+        return None
+    cached = puller.cached()
+    if cached is None:
+        log.warning("deck %s: no checked version in the cache yet; showing the waiting slide "
+                    "until the server answers", puller.display_url)
+        result = waiting_deck(puller.display_url)
+        return RemoteDeck(puller, None, trusted=trust is not None), result, result.files[0], None
+    bundle, result = cached
+    log.info("deck %s: version %d from the cache until the server answers",
+             puller.display_url, bundle.version)
+    source = RemoteDeck(puller, bundle, trusted=trust is not None)
+    return source, result, bundle.deck_path, bundle.published
 
 
 def _launch_image(args: argparse.Namespace, screen: QScreen, number: int, cache: Path | None,

@@ -27,6 +27,7 @@ from kiosk.core.problems import Problem, display_path
 from kiosk.core.schedule import is_open, next_change, zone
 from kiosk.core.status import status_document
 from kiosk.core.watch import FileWatcher
+from kiosk.fleet.source import RemoteDeck
 from kiosk.qt.window import ShowWindow
 from kiosk.supervision import heartbeat, heartbeat_wanted
 
@@ -45,11 +46,15 @@ def log_problems(level: int, problems: Sequence[Problem]) -> None:
                 len(problems) - PROBLEMS_LOGGED)
 
 
-def cache_dir_for(deck_path: Path, root: Path | None = None) -> Path:
-    """Where a deck's feeds keep their last good values (the platform's cache folder)."""
+def cache_dir_for(deck_path: Path, root: Path | None = None, url: str | None = None) -> Path:
+    """Where a deck's feeds keep their last good values (the platform's cache folder).
+
+    A published deck's are named by its URL, not by the folder of the version on screen:
+    every new version is unpacked into a folder of its own (#15)."""
     root = cache_root(root)
-    key = hashlib.sha1(str(deck_path.resolve()).encode()).hexdigest()[:12]
-    return root / "feeds" / f"{deck_path.stem}-{key}"
+    name = url if url is not None else str(deck_path.resolve())
+    key = hashlib.sha1(name.encode()).hexdigest()[:12]
+    return root / "feeds" / f"{'published' if url is not None else deck_path.stem}-{key}"
 
 
 class Show(QObject):
@@ -59,19 +64,23 @@ class Show(QObject):
                  clock: Callable[[], float] = time.monotonic,
                  wall: Callable[[], float] = time.time, kiosk_mode: bool = False,
                  on_exit: Callable[[], None] | None = None, lang: str | None = None,
-                 events: Path | None = None) -> None:
+                 events: Path | None = None, remote: RemoteDeck | None = None,
+                 sync_epoch: float | None = None) -> None:
         super().__init__()
         assert result.deck is not None
         self.deck_path = deck_path
+        self.remote = remote  # a published deck (#15): its versions replace the file watcher
         self.clock, self.wall = clock, wall
         self.problems: list[Problem] = list(result.problems)
         self.status_file = status_file
-        self._cache = cache_dir_for(deck_path, cache_root)
+        self._cache = cache_dir_for(deck_path, cache_root,
+                                    remote.puller.url if remote is not None else None)
         self.hub = FeedHub(result.deck.sources, clock(), wall(), cache_dir=self._cache)
         self.window = ShowWindow(result.deck, clock=clock, animations=animations, rotate=rotate,
                                  feeds=self.hub, wall=wall, kiosk_mode=kiosk_mode,
-                                 on_exit=on_exit, lang=lang, events=events)
-        self.watcher = FileWatcher(result.files)
+                                 on_exit=on_exit, lang=lang, events=events,
+                                 sync_epoch=sync_epoch)
+        self.watcher = FileWatcher(result.files if remote is None else ())
         # a load runs on a daemon thread that stop() and the exit never wait for (#18 B)
         self._loading: Job[LoadResult] | None = None
         self._timers = []
@@ -143,7 +152,13 @@ class Show(QObject):
 
     # ------------------------------------------------------------------ hot reload
     def check_reload(self) -> None:
-        """Poll the deck's files; parse an edited deck off the UI thread, then apply it."""
+        """Poll the deck's files; parse an edited deck off the UI thread, then apply it.
+
+        A published deck instead asks its :class:`RemoteDeck`, which fetches, verifies and
+        checks new versions off the UI thread."""
+        if self.remote is not None:
+            self._check_remote(self.remote)
+            return
         if self._loading is not None:
             if self._loading.done():
                 job, self._loading = self._loading, None
@@ -152,8 +167,23 @@ class Show(QObject):
         if self.watcher.changed():
             self._loading = Job("kiosk-reload", load_deck, self.deck_path)
 
-    def _apply(self, result: LoadResult) -> None:
-        self.watcher.watch(result.files)  # includes may have been added or removed
+    def _check_remote(self, remote: RemoteDeck) -> None:
+        update = remote.tick()
+        if update is not None and update.bundle is not None and update.result is not None:
+            first = remote.playing is None  # the waiting slide gives way at once
+            remote.applied(update.bundle)
+            self.deck_path = update.bundle.deck_path
+            self._apply(update.result, at_boundary=not first,
+                        sync_epoch=update.bundle.published)
+        badge = remote.badge()
+        if badge != self.window.operator_message:
+            self.window.operator_message = badge
+            self.window.update()
+
+    def _apply(self, result: LoadResult, at_boundary: bool = False,
+               sync_epoch: float | None = None) -> None:
+        if self.remote is None:
+            self.watcher.watch(result.files)  # includes may have been added or removed
         self.problems = list(result.problems)
         if result.deck is None:
             log.error("edited deck %s has %d problem(s); still showing the last good version",
@@ -168,13 +198,15 @@ class Show(QObject):
         log_problems(logging.WARNING, result.problems)
         log.info("deck %s reloaded: %d slides", display_path(self.deck_path),
                  len(result.deck.slides))
-        self.window.operator_message = None
+        if self.remote is None:
+            self.window.operator_message = None
         if result.deck.sources != self.deck.sources:
             self.hub.close(self.wall())
             self.hub = FeedHub(result.deck.sources, self.clock(), self.wall(),
                                cache_dir=self._cache)
             self._run_feeds_timer()
-        self.window.replace_deck(result.deck, self.hub)
+        self.window.replace_deck(result.deck, self.hub, at_boundary=at_boundary,
+                                 sync_epoch=sync_epoch)
         self._open, self._day = None, None
         self.check_schedule()
         self.tick_feeds()
@@ -202,6 +234,9 @@ class Show(QObject):
             problems=self.problems, index=window.index, slide=self.deck.slides[window.index],
             paused=window.player.paused, sources=self.hub.snapshot(self.wall()))
         document["window"] = window.presence.status()  # minimised or gone is not "ok" (#18 D)
+        if self.remote is not None:  # where the deck comes from, and how that is going (#15)
+            document["deck"] = self.remote.puller.display_url
+            document["deck_source"] = self.remote.status()
         try:
             write_atomic(self.status_file, json.dumps(document, ensure_ascii=False, indent=2))
         except OSError as exc:  # a full disk: logged when it starts, not every second
