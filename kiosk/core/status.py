@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from kiosk.core.clocksync import ClockInfo, clock_status
 from kiosk.core.deck import AnySlide
 from kiosk.core.problems import Problem, display_path
 
@@ -19,8 +21,10 @@ def iso(epoch: float | None, tz: dt.tzinfo | None = None) -> str | None:
 
 def status_document(*, wall: float, deck_path: Path, deck_ok: bool,
                     problems: list[Problem], index: int, slide: AnySlide, paused: bool,
-                    sources: dict[str, dict[str, Any]]) -> dict[str, Any]:
-    """The JSON the status file holds; ``sources`` comes from ``FeedHub.snapshot``."""
+                    sources: dict[str, dict[str, Any]],
+                    clock: Callable[[], ClockInfo | None] = clock_status) -> dict[str, Any]:
+    """The JSON the status file holds; ``sources`` comes from ``FeedHub.snapshot``;
+    ``clock``: whether NTP keeps this machine's clock (null: unknown), read once a minute."""
     title = slide.title.get("zh") if slide.title else ""
     return {
         "time": iso(wall),
@@ -29,6 +33,7 @@ def status_document(*, wall: float, deck_path: Path, deck_ok: bool,
         "deck_errors": [str(p) for p in problems],
         "slide": {"index": index, "type": slide.type, "title": title},
         "paused": paused,
+        "clock": clock(),  # screens in step are as close as their clocks (#15)
         "sources": {name: {**info, "updated": iso(info.get("updated"))}
                     for name, info in sources.items()},
     }

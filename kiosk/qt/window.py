@@ -28,6 +28,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QWidget
 
+from kiosk.core import clocksync
 from kiosk.core.deck import Deck
 from kiosk.core.events import EventLog
 from kiosk.core.feeds import FeedHub
@@ -99,6 +100,8 @@ class ShowWindow(QWidget):
         now = clock()
         # today's dated slides from the first frame on (the controller keeps the day after)
         self.player = Player(deck, now, day=today(deck, wall()), wall=wall(), epoch=sync_epoch)
+        if self.player.synced:
+            clocksync.SYSTEM.warn_unsynchronized(now)
         self.stage = Stage(deck, QSize(max(1, self.width()), max(1, self.height())), rotate,
                            lang=lang, animations=animations, feeds=feeds)
         # in step with the other screens, the slide's own motion included (Ken Burns)
@@ -527,6 +530,8 @@ class ShowWindow(QWidget):
         self.deck, self.feeds, self.sync_epoch = deck, feeds, epoch
         self._has_charts = deck.has_charts
         self.player = Player(deck, now, start=start, day=day, wall=self.wall(), epoch=epoch)
+        if self.player.synced:
+            clocksync.SYSTEM.warn_unsynchronized(now)
         if held:
             self.player.toggle_hold(now)
         elif change is not None and change.reason == "user":  # a visitor's swipe: theirs
