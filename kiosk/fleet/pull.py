@@ -219,6 +219,15 @@ class Puller:
         if playing is not None and manifest.version <= playing:
             return self._not_newer(manifest, raw, playing, state, validators)
         self.store.make_dirs()
+        try:
+            return self._build(manifest, raw, signature, state, playing, validators)
+        except BaseException:
+            # the files this version brought stay for its next try, nothing more
+            self.store.collect(state, playing, frozenset(e.sha256 for e in manifest.files))
+            raise
+
+    def _build(self, manifest: Manifest, raw: bytes, signature: bytes | None, state: State,
+               playing: int | None, validators: tuple[str | None, str | None]) -> Update:
         for entry in _unique(manifest.files):
             if not self.store.has_blob(entry.sha256, entry.size):
                 self._download(entry)
@@ -259,7 +268,7 @@ class Puller:
         except BaseException:
             remove_tree(self.store.bundle_dir(new.id))
             raise
-        self.store.collect(after, keep={on_screen.id} if on_screen is not None else set())
+        self.store.collect(after, playing)
 
     def _signature(self, raw: bytes) -> bytes:
         from kiosk.fleet.minisign import SignatureError, verify
@@ -316,11 +325,11 @@ class Puller:
             raise FetchError(f"{what}: HTTP {exc.code} {exc.reason}") from None
         except urllib.error.URLError as exc:
             if isinstance(exc.reason, TimeoutError):
-                raise FetchError(f"{what}: timed out after {seconds:g} s") from None
+                raise FetchError(f"{what}: timed out after {_seconds(seconds)} s") from None
             raise FetchError(f"{what}: cannot reach {urlsplit(self._display).netloc}: "
                              f"{exc.reason}") from None
         except TimeoutError:
-            raise FetchError(f"{what}: timed out after {seconds:g} s") from None
+            raise FetchError(f"{what}: timed out after {_seconds(seconds)} s") from None
         except httpget.BodyTooLargeError:
             raise FetchError(f"{what}: more than the {max_bytes} bytes allowed") from None
         except httpget.IncompleteBodyError as exc:
@@ -348,6 +357,11 @@ class Puller:
         for secret in self._secrets:
             text = text.replace(secret, MASK)
         return text
+
+
+def _seconds(value: float) -> str:
+    """0.5 -> "0.5", 30.0012 -> "30": a deadline as the operator set it."""
+    return f"{value:.1f}".rstrip("0").rstrip(".")
 
 
 def _split(url: str) -> tuple[str, str, dict[str, str]]:

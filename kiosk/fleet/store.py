@@ -209,21 +209,31 @@ class Store:
         os.replace(part, self.blobs / sha256)
 
     # -- collecting ------------------------------------------------------------------------
-    def collect(self, state: State, keep: set[str]) -> None:
-        """Remove every bundle but ``state``'s two and ``keep``, every blob neither of them
-        uses, and whatever is left in tmp/. Runs after the state file was written."""
-        bundles = {s.id for s in (state.current, state.previous) if s is not None} | keep
-        used: set[str] = set()
+    def collect(self, state: State, playing: int | None,
+                pending: frozenset[str] = frozenset()) -> None:
+        """Remove every bundle but ``state``'s two and those of version ``playing`` (the one
+        on screen, whatever the state file says), every blob that neither of ``state``'s
+        bundles uses and that is not ``pending`` (a failed version's files, kept for its
+        next try: at most one manifest's worth), and whatever is left in tmp/."""
+        bundles = {s.id for s in (state.current, state.previous) if s is not None}
+        used: set[str] = set(pending)
         for slot in (state.current, state.previous):
             if slot is None:
                 continue
             with contextlib.suppress(CacheError):  # an unusable bundle's blobs can go
                 used |= {e.sha256 for e in self.read_manifest(slot)[1].files}
-        for folder, names in ((self.bundles, bundles), (self.blobs, used)):
-            with contextlib.suppress(OSError):
-                for child in os.scandir(folder):
-                    if child.name not in names:
-                        remove_tree(Path(child.path))
+        with contextlib.suppress(OSError):
+            for child in os.scandir(self.bundles):
+                match = _BUNDLE_ID.fullmatch(child.name)
+                if child.name in bundles or (match is not None and playing is not None
+                                             and int(match.group(1)) == playing):
+                    continue
+                remove_tree(Path(child.path))
+        # a blob's removal never breaks a bundle: its files are hard links or copies
+        with contextlib.suppress(OSError):
+            for child in os.scandir(self.blobs):
+                if child.name not in used:
+                    remove_tree(Path(child.path))
         with contextlib.suppress(OSError):
             for child in os.scandir(self.tmp):
                 remove_tree(Path(child.path))
