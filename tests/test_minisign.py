@@ -231,3 +231,22 @@ def test_comments_must_be_one_line(plain):
         minisign.sign(MESSAGE, key, "version:1\ntrusted comment: forged")
     with pytest.raises(minisign.SignatureError, match="too long"):
         minisign.sign(MESSAGE, key, "x" * 5000)
+
+
+def test_key_ids_read_as_minisign_prints_them(plain, other, tmp_path):
+    """A key id whose top digits are zero, in minisign's own words and in kiosk's."""
+    lines = plain[0].read_text().splitlines()
+    raw = bytearray(base64.b64decode(lines[1]))
+    raw[54:62] = bytes.fromhex("efcdab8967452301")[:7] + b"\x00"  # little-endian 0x00012345…
+    secret = tmp_path / "zero.key"
+    secret.write_text(f"{lines[0]}\n{base64.b64encode(bytes(raw)).decode()}\n")
+    data = tmp_path / "m.json"
+    data.write_bytes(MESSAGE)
+    assert run("-S", "-s", str(secret), "-m", str(data)).returncode == 0
+    done = run("-Vm", str(data), "-p", str(other[1]))
+    assert done.returncode == 1
+    said = done.stderr.split(" is ")[1].split()[0]  # "Signature key id in m.json.minisig is X"
+    trusted = minisign.load_public_key(other[1])
+    assert refused(MESSAGE, (tmp_path / "m.json.minisig").read_text(), trusted) == \
+        f"signed by key {said}, trusted key is {trusted.key_id_hex}"
+    assert minisign.load_secret_key(secret).key_id_hex == said

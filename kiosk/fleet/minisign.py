@@ -16,7 +16,9 @@ The formats, as Debian's ``minisign`` 0.11 writes and reads them
 
 ``ED`` signs the BLAKE2b-512 of the file (minisign's default since 0.8), ``Ed`` the file
 itself (legacy, ``minisign -S -l``); both verify. The key id is 8 random bytes, shown as
-minisign shows it: the upper-case hex of its little-endian number.
+minisign shows it: the upper-case hex of its little-endian number, without leading zeros as
+Debian's 0.11 writes it in the ``.pub`` file and its messages (newer upstream versions pad it
+to 16 digits).
 
 Everything read here is bounded (:data:`MAX_SIGNATURE_BYTES`, :data:`MAX_KEY_FILE_BYTES`),
 and a secret key's scrypt cost is capped (:data:`MAX_OPSLIMIT`, :data:`MAX_MEMLIMIT`): a
@@ -73,7 +75,7 @@ class PublicKey:
 
     @property
     def key_id_hex(self) -> str:
-        """The key id as minisign prints it (``%016X`` of the little-endian number)."""
+        """The key id as Debian's minisign prints it (``%X`` of the little-endian number)."""
         return key_id_hex(self.key_id)
 
     def to_text(self, comment: str | None = None) -> str:
@@ -98,7 +100,7 @@ class SecretKey:
 
 
 def key_id_hex(key_id: bytes) -> str:
-    return f"{int.from_bytes(key_id, 'little'):016X}"
+    return f"{int.from_bytes(key_id, 'little'):X}"
 
 
 def parse_public_key(text: str) -> PublicKey:

@@ -206,8 +206,8 @@ def next_version(outdir: Path) -> int:
     try:
         old = mf.parse(read_regular(previous, mf.MAX_MANIFEST_BYTES))
     except (UnreadableFileError, mf.ManifestError) as exc:
-        raise Refused(2, f"{previous}: the previous manifest is unusable ({_reason(exc)}), "
-                         "so the next version number is unknown; restore it from the server "
+        raise Refused(2, f"{previous}: the previous manifest is unusable: {_reason(exc)}; "
+                         "so the next version number is unknown: restore it from the server "
                          "or a backup (screens refuse a lower version), or delete it if no "
                          "screen has ever seen it") from None
     if old.version >= mf.MAX_VERSION:
