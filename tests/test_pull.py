@@ -249,3 +249,21 @@ def test_cached_logs_why_a_bundle_is_not_usable_once(hall, caplog):
     assert len(messages) == 1, messages
     assert "cached current version 1 is not usable" in messages[0]
     assert "does not match the manifest" in messages[0]
+
+
+def test_a_check_before_the_show_swapped_in_the_last_version_keeps_its_folder(hall):
+    """The show swaps a new version in at a slide boundary; a check that runs before that
+    (or after the show gave up on a slow one) must hand the same bundle over again, not
+    build it anew and collect the folder the show is about to play."""
+    hall.content.publish("一")
+    puller = hall.puller()
+    puller.poll(None)
+    hall.content.publish("二")
+    first = puller.poll(1).bundle
+    hall.server.forget()
+    again = puller.poll(1).bundle  # version 1 still on screen
+    assert again is not None and again.version == 2
+    assert again.deck_path == first.deck_path and first.deck_path.is_file()
+    assert "二" in first.deck_path.read_text(encoding="utf-8")
+    assert hall.server.fetched() == ["manifest.json", "manifest.json.minisig"]
+    assert len(hall.bundles(puller)) == 2
