@@ -23,25 +23,18 @@ come back in the same second), back to ``refresh`` at the first success.
 
 from __future__ import annotations
 
-import base64
 import dataclasses
 import hashlib
-import http.client
 import logging
 import os
 import random
 import threading
 import time
-import urllib.error
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
-from urllib.parse import unquote, urljoin, urlsplit, urlunsplit
 
-from kiosk import __version__
-from kiosk.core.feeds import httpget
-from kiosk.core.feeds.redact import MASK, MIN_SECRET, SENSITIVE_KEY, redact_url
 from kiosk.core.loader import LoadResult, load_deck
 from kiosk.fleet.manifest import (
     MAX_MANIFEST_BYTES,
@@ -52,6 +45,7 @@ from kiosk.fleet.manifest import (
     ManifestError,
     parse,
 )
+from kiosk.fleet.remote import FetchError, Remote, header
 from kiosk.fleet.store import CacheError, Slot, State, Store, new_bundle_id, remove_tree
 
 if TYPE_CHECKING:
@@ -61,10 +55,6 @@ log = logging.getLogger(__name__)
 FIRST_BACKOFF = 5.0  # seconds after the first failure
 MAX_BACKOFF = 300.0  # the cap, unless ``refresh`` is longer
 MIN_RATE = 256 * 1024  # bytes/s: a file's deadline is ``timeout`` plus its size at this rate
-
-
-class FetchError(Exception):
-    """A poll failed; ``str()`` is one sentence for the status file and the badge."""
 
 
 @dataclass(frozen=True)
@@ -90,10 +80,7 @@ class Puller:
     def __init__(self, url: str, cache_root: Path, trust: PublicKey | None, *,
                  refresh: float = 60.0, wall: Callable[[], float] = time.time,
                  rng: random.Random | None = None, timeout: float = 30.0) -> None:
-        parts = urlsplit(url)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise ValueError(f"{redact_url(url)}: only http:// and https:// URLs of a "
-                             "published manifest.json can be pulled")
+        self.remote = Remote(url)  # ValueError unless http(s)
         self.url = url
         self.trust = trust
         self.refresh, self.timeout = refresh, timeout
@@ -101,17 +88,14 @@ class Puller:
         self.rng = rng if rng is not None else random.Random()
         self.failures = 0
         self.checked: float | None = None  # wall time of the last answered check
-        self._display = redact_url(url)
-        self._secrets = _url_secrets(url)
-        self._base, self._query, self._auth = _split(url)
-        key = hashlib.sha256(self._display.encode("utf-8")).hexdigest()[:16]
+        key = hashlib.sha256(self.display_url.encode("utf-8")).hexdigest()[:16]
         self.store = Store(Path(os.path.abspath(cache_root)) / "decks" / key)
         self._lock = threading.Lock()
 
     @property
     def display_url(self) -> str:
         """The URL with any password or token masked: for logs, status and badge."""
-        return self._display
+        return self.remote.display_url
 
     def delay(self, failed: bool) -> float:
         """Seconds until the next poll (see the module's docstring)."""
@@ -132,7 +116,7 @@ class Puller:
             try:
                 state = self.store.load_state()
             except CacheError as exc:
-                log.warning("deck %s: %s; nothing cached can be shown", self._display, exc)
+                log.warning("deck %s: %s; nothing cached can be shown", self.display_url, exc)
                 return None
             for name, slot in (("current", state.current), ("previous", state.previous)):
                 if slot is None:
@@ -144,7 +128,7 @@ class Puller:
                 except Exception as exc:  # never the show's end: the cache is only a cache
                     reason = f"{type(exc).__name__}: {exc}"
                 log.warning("deck %s: the cached %s version %d is not usable: %s",
-                            self._display, name, slot.version, self._redact(reason))
+                            self.display_url, name, slot.version, self.remote.redact(reason))
             return None
 
     def _verified(self, slot: Slot) -> tuple[Bundle, LoadResult]:
@@ -177,14 +161,14 @@ class Puller:
         Raises :class:`FetchError`; the cache's current and previous are then unchanged.
         """
         if not self._lock.acquire(blocking=False):
-            raise FetchError(f"the previous check of {self._display} is still running")
+            raise FetchError(f"the previous check of {self.display_url} is still running")
         try:
             update = self._poll(playing)
         except FetchError as exc:
-            raise FetchError(self._redact(str(exc))) from None
+            raise FetchError(self.remote.redact(str(exc))) from None
         except OSError as exc:  # the cache folder: full disk, permissions
-            raise FetchError(self._redact(f"cannot write the deck cache in {self.store.root}: "
-                                          f"{exc.strerror or exc}")) from None
+            message = f"cannot write the deck cache in {self.store.root}: {exc.strerror or exc}"
+            raise FetchError(self.remote.redact(message)) from None
         finally:
             self._lock.release()
         self.checked = self.wall()
@@ -194,17 +178,17 @@ class Puller:
         try:
             state = self.store.load_state()
         except CacheError as exc:
-            log.warning("deck %s: %s; starting the cache afresh", self._display, exc)
+            log.warning("deck %s: %s; starting the cache afresh", self.display_url, exc)
             state = State()
         conditional = (playing is not None and state.current is not None
                        and state.current.version == playing)
-        headers = self._headers()
+        headers: dict[str, str] = {}
         if conditional and state.etag:
             headers["If-None-Match"] = state.etag
         if conditional and state.last_modified:
             headers["If-Modified-Since"] = state.last_modified
-        response = self._get(self._base + self._query, "the manifest", MAX_MANIFEST_BYTES,
-                             self.timeout, headers)
+        response = self.remote.get(None, "the manifest", MAX_MANIFEST_BYTES, self.timeout,
+                                   headers)
         if response.status == 304:
             if not conditional:
                 raise FetchError("the server answered 304 Not Modified to a plain request")
@@ -213,9 +197,9 @@ class Puller:
         try:
             manifest = parse(raw)
         except ManifestError as exc:
-            raise FetchError(f"the manifest at {self._display} is unusable: {exc}") from None
+            raise FetchError(f"the manifest at {self.display_url} is unusable: {exc}") from None
         signature = self._signature(raw) if self.trust is not None else None
-        validators = (_header(response, "ETag"), _header(response, "Last-Modified"))
+        validators = (header(response, "ETag"), header(response, "Last-Modified"))
         if playing is not None and manifest.version <= playing:
             return self._not_newer(manifest, raw, playing, state, validators)
         again = self._committed(state, raw)
@@ -295,8 +279,8 @@ class Puller:
         assert self.trust is not None
         key = self.trust.key_id_hex
         try:
-            response = self._get(self._sibling(SIGNATURE_NAME), SIGNATURE_NAME,
-                                 MAX_SIGNATURE_BYTES, self.timeout, self._headers())
+            response = self.remote.get(SIGNATURE_NAME, SIGNATURE_NAME, MAX_SIGNATURE_BYTES,
+                                       self.timeout)
         except FetchError as exc:
             raise FetchError(f"the manifest is not signed ({exc}), and --trust {key} allows "
                              "only signed content") from None
@@ -321,8 +305,8 @@ class Puller:
                     digest.update(chunk)
                     out.write(chunk)
 
-                self._get(self._sibling(entry.blob), what, entry.size,
-                          self.timeout + entry.size / MIN_RATE, self._headers(), sink)
+                self.remote.get(entry.blob, what, entry.size,
+                                self.timeout + entry.size / MIN_RATE, sink=sink)
             if received != entry.size:
                 raise FetchError(f"{what}: the server sent {received} bytes, the manifest "
                                  f"lists {entry.size}")
@@ -333,85 +317,6 @@ class Puller:
         finally:
             remove_tree(part)
 
-    def _get(self, url: str, what: str, max_bytes: int, seconds: float,
-             headers: dict[str, str], sink: Callable[[bytes], object] | None = None
-             ) -> httpget.Response:
-        """A bounded GET whose every failure is a FetchError naming ``what``."""
-        try:
-            response = httpget.request(url, headers, max_bytes, httpget.Deadline(seconds),
-                                       sink=sink, private=self._auth)
-        except urllib.error.HTTPError as exc:
-            raise FetchError(f"{what}: HTTP {exc.code} {exc.reason}") from None
-        except urllib.error.URLError as exc:
-            if isinstance(exc.reason, TimeoutError):
-                raise FetchError(f"{what}: timed out after {_seconds(seconds)} s") from None
-            raise FetchError(f"{what}: cannot reach {urlsplit(self._display).netloc}: "
-                             f"{exc.reason}") from None
-        except TimeoutError:
-            raise FetchError(f"{what}: timed out after {_seconds(seconds)} s") from None
-        except httpget.BodyTooLargeError:
-            raise FetchError(f"{what}: more than the {max_bytes} bytes allowed") from None
-        except httpget.IncompleteBodyError as exc:
-            raise FetchError(f"{what}: cut short: {exc}") from None
-        except ValueError as exc:  # a header or URL http.client refuses
-            raise FetchError(f"{what}: {str(exc)[:120]}") from None
-        except OSError as exc:
-            raise FetchError(f"{what}: connection failed: {exc}") from None
-        except http.client.HTTPException as exc:  # not an HTTP server, or a broken one
-            raise FetchError(f"{what}: bad HTTP response: {type(exc).__name__} {exc}"[:160]
-                             ) from None
-        if response.status not in (200, 304):
-            raise FetchError(f"{what}: HTTP {response.status} where 200 was expected")
-        return response
-
-    def _headers(self) -> dict[str, str]:
-        return {"User-Agent": f"kiosk/{__version__}", "Accept-Encoding": "identity"}
-
-    def _sibling(self, name: str) -> str:
-        """A file of the bundle: beside manifest.json, with the same query (a token)."""
-        return urljoin(self._base, name) + self._query
-
-    def _redact(self, text: str) -> str:
-        text = text.replace(self.url, self._display)
-        for secret in self._secrets:
-            text = text.replace(secret, MASK)
-        return text
-
-
-def _seconds(value: float) -> str:
-    """0.5 -> "0.5", 30.0012 -> "30": a deadline as the operator set it."""
-    return f"{value:.1f}".rstrip("0").rstrip(".")
-
-
-def _split(url: str) -> tuple[str, str, dict[str, str]]:
-    """(the URL without credentials and query, ``?query`` or "", an Authorization header
-    from ``user:password@``: urllib would take them for part of the host name)."""
-    parts = urlsplit(url)
-    netloc = parts.netloc.rsplit("@", 1)[-1]
-    base = urlunsplit((parts.scheme, netloc, parts.path or "/", "", ""))
-    query = f"?{parts.query}" if parts.query else ""
-    auth: dict[str, str] = {}
-    if parts.username is not None:
-        pair = f"{unquote(parts.username)}:{unquote(parts.password or '')}"
-        auth["Authorization"] = "Basic " + base64.b64encode(pair.encode("utf-8")).decode()
-    return base, query, auth
-
-
-def _url_secrets(url: str) -> list[str]:
-    """Every literal of the URL that must not reach a log, longest first."""
-    parts = urlsplit(url)
-    found: set[str] = set()
-    if parts.password:
-        found.add(parts.password)
-    elif parts.username:
-        found.add(parts.username)  # a lone user name is often a token
-    for pair in parts.query.split("&"):
-        key, _, value = pair.partition("=")
-        if value and SENSITIVE_KEY.search(unquote(key)):
-            found.add(value)
-    found |= {unquote(s) for s in found}
-    return sorted((s for s in found if len(s) >= MIN_SECRET), key=len, reverse=True)
-
 
 def _unique(entries: tuple[Entry, ...]) -> list[Entry]:
     """One entry per hash: two paths with the same bytes are one download."""
@@ -419,13 +324,6 @@ def _unique(entries: tuple[Entry, ...]) -> list[Entry]:
     for entry in entries:
         seen.setdefault(entry.sha256, entry)
     return list(seen.values())
-
-
-def _header(response: httpget.Response, name: str) -> str | None:
-    value = response.headers.get(name)
-    if value is None or len(value) > 1024 or not value.isascii() or not value.isprintable():
-        return None  # not kept: it would not be sent back anyway
-    return value
 
 
 def _deck_problem(result: LoadResult, deck_dir: Path) -> str | None:
