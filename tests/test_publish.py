@@ -8,12 +8,20 @@ with the words an operator needs.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import os
+import select
 import shutil
+import struct
 import subprocess
+import sys
+import time
 from pathlib import Path
 
+import nacl.encoding
+import nacl.hash
+import nacl.pwhash.scrypt
 import pytest
 
 from kiosk.cli import main
@@ -23,6 +31,8 @@ from kiosk.fleet import manifest as mf
 from .conftest import DEMO_DECK, REPO
 
 MINISIGN = shutil.which("minisign") or "/usr/bin/minisign"
+needs_minisign = pytest.mark.skipif(not os.path.exists(MINISIGN),
+                                    reason="minisign is not installed")
 EDITED_TEXT = "工业成绩单"  # a slide title of the demo deck (checked below)
 
 
@@ -194,7 +204,7 @@ def test_outdir_that_is_a_file_is_refused(capsys, tmp_path):
     assert (code, stderr.strip()) == (2, f"{tmp_path / 'pub'}: is not a folder")
 
 
-@pytest.mark.skipif(not os.path.exists(MINISIGN), reason="minisign is not installed")
+@needs_minisign
 def test_signed_bundle_verifies_with_minisign_and_unsigned_drops_a_stale_signature(
         capsys, tmp_path):
     done = subprocess.run([MINISIGN, "-G", "-W", "-p", str(tmp_path / "k.pub"),
@@ -218,25 +228,102 @@ def test_signed_bundle_verifies_with_minisign_and_unsigned_drops_a_stale_signatu
     assert not (out / "manifest.json.minisig").exists()  # it would not match
 
 
-def test_an_encrypted_key_without_a_password_is_refused_before_writing(
-        capsys, tmp_path, monkeypatch):
-    if not os.path.exists(MINISIGN):
-        pytest.skip("minisign is not installed")
-    done = subprocess.run([MINISIGN, "-G", "-W", "-p", str(tmp_path / "k.pub"),
-                           "-s", str(tmp_path / "k.key")], capture_output=True, text=True,
+def minisign_keys(folder: Path) -> tuple[Path, Path]:
+    done = subprocess.run([MINISIGN, "-G", "-W", "-p", str(folder / "k.pub"),
+                           "-s", str(folder / "k.key")], capture_output=True, text=True,
                           timeout=60, check=False)
     assert done.returncode == 0, done.stderr
-    # the same key marked as scrypt-encrypted: enough to need a password (none is derived)
-    lines = (tmp_path / "k.key").read_text().splitlines()
-    import base64
-    raw = bytearray(base64.b64decode(lines[1]))
-    raw[2:4] = b"Sc"
-    (tmp_path / "k.key").write_text(f"{lines[0]}\n{base64.b64encode(bytes(raw)).decode()}\n")
-    monkeypatch.delenv("KIOSK_SIGN_PASSWORD", raising=False)
-    monkeypatch.setattr("sys.stdin.isatty", lambda: False)
+    return folder / "k.key", folder / "k.pub"
+
+
+def cheap_encrypted(secret: Path, password: str) -> Path:
+    """The -W key of minisign -G, sealed as minisign -G seals one but with scrypt's lowest
+    cost (minisign's own takes 1 GiB and seconds); minisign itself must open it."""
+    head, body = secret.read_text().splitlines()[:2]
+    raw = base64.b64decode(body)
+    salt, ops, mem = os.urandom(32), 1 << 15, 1 << 24
+    key_id, sk = raw[54:62], raw[62:126]
+    chk = nacl.hash.blake2b(b"Ed" + key_id + sk, digest_size=32,
+                            encoder=nacl.encoding.RawEncoder)
+    stream = nacl.pwhash.scrypt.kdf(104, password.encode(), salt, opslimit=ops, memlimit=mem)
+    sealed = bytes(a ^ b for a, b in zip(key_id + sk + chk, stream, strict=True))
+    out = secret.with_name("sealed.key")
+    body = base64.b64encode(b"EdScB2" + salt + struct.pack("<QQ", ops, mem) + sealed)
+    out.write_text(f"{head}\n{body.decode()}\n")
+    probe = secret.with_name("probe.txt")
+    probe.write_text("probe")
+    done = subprocess.run([MINISIGN, "-S", "-s", str(out), "-m", str(probe)],
+                          input=f"{password}\n", capture_output=True, text=True, timeout=60,
+                          check=False)
+    assert done.returncode == 0, done.stderr  # minisign opens it with that password
+    return out
+
+
+@needs_minisign
+def test_an_encrypted_key_takes_its_password_from_the_environment(
+        capsys, tmp_path, monkeypatch):
+    secret, pub = minisign_keys(tmp_path)
+    sealed = cheap_encrypted(secret, "s3cret")
     out = tmp_path / "pub"
-    code, _, stderr = publish(capsys, DEMO_DECK, out, "--sign", str(tmp_path / "k.key"))
+    monkeypatch.setattr("sys.stdin.isatty", lambda: False)
+    monkeypatch.delenv("KIOSK_SIGN_PASSWORD", raising=False)
+    code, stdout, stderr = publish(capsys, DEMO_DECK, out, "--sign", str(sealed))
     assert code == 2
-    assert stderr.strip() == (f"{tmp_path / 'k.key'}: the key is encrypted: set "
-                              "KIOSK_SIGN_PASSWORD or run in a terminal to type its password")
-    assert not (out / "files").exists()
+    assert stderr.strip() == (f"{sealed}: the key is encrypted: set KIOSK_SIGN_PASSWORD or "
+                              "run in a terminal to type its password")
+    assert not out.exists()  # refused before anything is written
+
+    monkeypatch.setenv("KIOSK_SIGN_PASSWORD", "wrong")
+    code, stdout, stderr = publish(capsys, DEMO_DECK, out, "--sign", str(sealed))
+    assert (code, stderr.strip()) == (2, f"cannot sign: {sealed}: wrong password for that key")
+    assert not out.exists()
+
+    monkeypatch.setenv("KIOSK_SIGN_PASSWORD", "s3cret")
+    code, stdout, stderr = publish(capsys, DEMO_DECK, out, "--sign", str(sealed))
+    assert code == 0, stderr
+    assert "s3cret" not in stdout + stderr
+    done = subprocess.run([MINISIGN, "-Vm", "manifest.json", "-p", str(pub)], cwd=out,
+                          capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 0, done.stderr
+
+
+@needs_minisign
+@pytest.mark.skipif(sys.platform == "win32", reason="no pty on Windows")
+def test_on_a_terminal_the_password_is_asked_for_without_echo(tmp_path):
+    import pty
+
+    secret, pub = minisign_keys(tmp_path)
+    sealed = cheap_encrypted(secret, "s3cret")
+    out = tmp_path / "pub"
+    env = {k: v for k, v in os.environ.items() if k != "KIOSK_SIGN_PASSWORD"}
+    master, slave = pty.openpty()
+    proc = subprocess.Popen([sys.executable, "-m", "kiosk", "publish", str(DEMO_DECK),
+                             str(out), "--sign", str(sealed)], stdin=slave, stdout=slave,
+                            stderr=slave, env=env, start_new_session=True)
+    os.close(slave)
+    seen = b""
+    try:
+        deadline = time.monotonic() + 120  # a bound, not a timing assertion
+        while b"Password for " not in seen and time.monotonic() < deadline:
+            if select.select([master], [], [], 1)[0]:
+                seen += os.read(master, 4096)
+        assert b"Password for " in seen, seen
+        os.write(master, b"s3cret\n")
+        while proc.poll() is None and time.monotonic() < deadline:
+            if select.select([master], [], [], 1)[0]:
+                try:
+                    seen += os.read(master, 4096)
+                except OSError:  # the child closed the terminal
+                    break
+        assert proc.wait(timeout=60) == 0, seen
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        os.close(master)
+    text = seen.decode("utf-8", "replace")
+    assert "s3cret" not in text  # not echoed
+    assert "published slides/zhuhai.yaml as version 1" in text or "as version 1" in text
+    done = subprocess.run([MINISIGN, "-Vm", "manifest.json", "-p", str(pub)], cwd=out,
+                          capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 0, done.stderr

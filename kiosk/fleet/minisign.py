@@ -207,17 +207,6 @@ def load_secret_key(path: Path | str, password: str | None = None) -> SecretKey:
         raise SignatureError(f"{path}: {exc}") from None
 
 
-def is_encrypted(path: Path | str) -> bool:
-    """Whether the secret key in ``path`` needs a password (False if it cannot be read)."""
-    try:
-        load_secret_key(path)
-    except PasswordRequiredError:
-        return True
-    except SignatureError:
-        return False
-    return False
-
-
 def sign(message: bytes, key: SecretKey, trusted_comment: str,
          untrusted_comment: str = "signature from kiosk publish") -> str:
     """A prehashed ("ED") minisign signature file's text, as ``minisign -Vm`` accepts it."""
