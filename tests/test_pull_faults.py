@@ -324,3 +324,21 @@ def test_a_feed_body_cut_short_is_an_error_not_half_the_data(hall):
     hall.server.faults["manifest.json"] = "truncate"
     with pytest.raises(ValueError, match=r"the connection closed after \d+ of the \d+ bytes"):
         httpget.get(hall.server.url, {}, 1 << 20, httpget.Deadline(5))
+
+
+def test_something_else_where_a_blob_should_be_is_replaced(hall):
+    """A folder or a FIFO in the blob store (a meddler, a bad restore) is not a file: the
+    next version fetches the blob again instead of failing at every check."""
+    puller = _playing_v1(hall)
+    deck_blob = hall.content.blob("slides/hall.yaml").split("/")[1]
+    photo_blob = hall.content.blob("assets/photos/evtol.webp").split("/")[1]
+    (puller.store.blobs / photo_blob).unlink()
+    (puller.store.blobs / photo_blob).mkdir()
+    (puller.store.blobs / photo_blob / "x").write_text("x")
+    if hasattr(os, "mkfifo"):
+        os.mkfifo(puller.store.blobs / deck_blob)
+    hall.server.forget()
+    update = puller.poll(1)
+    assert update.bundle is not None and update.bundle.version == 2
+    assert f"files/{photo_blob}" in hall.server.fetched()
+    assert (puller.store.blobs / photo_blob).is_file()

@@ -201,8 +201,7 @@ class Store:
             return True
         log.warning("deck cache: blob %s… is damaged (%s); fetching it again", sha256[:12],
                     problem)
-        with contextlib.suppress(OSError):
-            path.unlink()
+        remove_tree(path)  # a folder or a FIFO in its place goes too
         return False
 
     def add_blob(self, part: Path, sha256: str) -> None:
