@@ -12,7 +12,8 @@ a bundle path (``manifest.json``, ``manifest.json.minisig``, ``files/<sha256>``,
 - ``truncate``: the right Content-Length, half of the body, then the connection closes;
 - ``hang``: the request is read and never answered (until ``stop()``);
 - ``endless``: 200 without a length, bytes until the client goes (at most 256 MiB);
-- ``fresh``: served whole, never a 304.
+- ``fresh``: served whole, never a 304;
+- ``redirect:URL``: 302 to URL.
 
 The helpers below write a small deck with a real photo and publish it with the real
 ``kiosk publish`` code, signed with keys from Debian's ``minisign`` where asked.
@@ -110,6 +111,13 @@ class FleetServer:
             status = 500 if fault == "500" else 404
             self._record(rel, h, status)
             h.send_error(status)
+            return
+        if fault is not None and fault.startswith("redirect:"):
+            self._record(rel, h, 302)
+            h.send_response(302)
+            h.send_header("Location", fault.split(":", 1)[1])
+            h.send_header("Content-Length", "0")
+            h.end_headers()
             return
         if fault == "hang":
             self._record(rel, h, 0)

@@ -267,3 +267,20 @@ def test_a_check_before_the_show_swapped_in_the_last_version_keeps_its_folder(ha
     assert "二" in first.deck_path.read_text(encoding="utf-8")
     assert hall.server.fetched() == ["manifest.json", "manifest.json.minisig"]
     assert len(hall.bundles(puller)) == 2
+
+
+def test_a_redirect_is_followed_without_the_password(hall):
+    """The folder moved (a 302, as a CDN or an object store answers): the screen follows
+    it, and the password meant for the first host is not sent to the second."""
+    hall.content.publish()
+    other = FleetServer(hall.content.pub)
+    try:
+        hall.server.faults["manifest.json"] = f"redirect:{other.url}"
+        url = hall.server.url.replace("http://", "http://screen:s3cret-pw@")
+        assert hall.puller(url).poll(None).bundle is not None
+        first = hall.server.requests()
+        assert first[0].headers.get("Authorization", "").startswith("Basic ")
+        assert [s.path for s in other.requests()] == ["manifest.json"]
+        assert "Authorization" not in other.requests()[0].headers
+    finally:
+        other.stop()
