@@ -114,6 +114,19 @@ def test_after_a_swipe_idle_resume_rejoins_the_loop_at_its_current_position(
     window.stop()
 
 
+def test_after_standby_the_show_opens_on_the_loops_slide_not_slide_one(qtbot, app, tmp_path):
+    clocks = Clocks(WALL + 1)
+    window = open_window(qtbot, colour_deck(tmp_path), clocks)
+    window.set_standby(("black", 0, 0.3))  # closing time
+    clocks.advance(3600 + 5)  # an hour later, 6 s into the loop: blue
+    window.poll()
+    window.set_standby(None)  # opening time
+    window.poll()  # the deadline timer, due at once
+    assert on_screen(window) == "blue"
+    assert window._deadline.interval() == 4000
+    window.stop()
+
+
 def test_a_slide_not_active_today_does_not_count_in_the_loop(qtbot, app, tmp_path):
     deck = colour_deck(tmp_path)
     slides = list(deck.slides)
