@@ -48,7 +48,7 @@ class Seen:
 class FleetServer:
     """Serves ``root`` on 127.0.0.1 at ``/hall/`` with switchable faults."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, tls: tuple[Path, Path] | None = None) -> None:
         self.root = root
         self.faults: dict[str, str] = {}
         self.seen: list[Seen] = []
@@ -67,7 +67,15 @@ class FleetServer:
 
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.httpd.daemon_threads = True
-        self.base = f"http://127.0.0.1:{self.httpd.server_port}{PREFIX}"
+        scheme = "http"
+        if tls is not None:  # (certificate, key): https
+            import ssl
+
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(str(tls[0]), str(tls[1]))
+            self.httpd.socket = context.wrap_socket(self.httpd.socket, server_side=True)
+            scheme = "https"
+        self.base = f"{scheme}://127.0.0.1:{self.httpd.server_port}{PREFIX}"
         self.url = self.base + "manifest.json"
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
         self.thread.start()
@@ -212,6 +220,20 @@ class Content:
         entry = manifest.entry(logical)
         assert entry is not None, logical
         return entry.blob
+
+
+def certificate(folder: Path) -> tuple[Path, Path]:
+    """A self-signed certificate for 127.0.0.1 made by the openssl command."""
+    exe = shutil.which("openssl")
+    if exe is None:
+        pytest.skip("needs the openssl command to make a certificate")
+    folder.mkdir(parents=True, exist_ok=True)
+    cert, key = folder / "cert.pem", folder / "key.pem"
+    subprocess.run([exe, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                    "-keyout", str(key), "-out", str(cert), "-subj", "/CN=127.0.0.1",
+                    "-addext", "subjectAltName=IP:127.0.0.1"], check=True,
+                   capture_output=True, timeout=60)
+    return cert, key
 
 
 def minisign_keys(folder: Path) -> tuple[Path, Path]:

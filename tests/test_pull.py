@@ -284,3 +284,26 @@ def test_a_redirect_is_followed_without_the_password(hall):
         assert "Authorization" not in other.requests()[0].headers
     finally:
         other.stop()
+
+
+def test_https_with_a_trusted_certificate_and_not_without(hall, tmp_path, monkeypatch):
+    from kiosk.core.feeds import httpget
+
+    from .fleet_server import certificate
+
+    cert, key = certificate(tmp_path / "tls")
+    hall.content.publish()
+    secure = FleetServer(hall.content.pub, tls=(cert, key))
+    try:
+        monkeypatch.setattr(httpget, "_TLS_CONTEXT", None)  # loaded once per process
+        with pytest.raises(FetchError, match=r"^the manifest: cannot reach 127\.0\.0\.1:\d+: "
+                                             r".*CERTIFICATE_VERIFY_FAILED"):
+            hall.puller(secure.url).poll(None)
+        monkeypatch.setenv("SSL_CERT_FILE", str(cert))  # trusted like a system certificate
+        monkeypatch.setattr(httpget, "_TLS_CONTEXT", None)
+        update = hall.puller(secure.url).poll(None)
+        assert update.bundle is not None and update.bundle.signed
+        assert len(secure.fetched()) == 4
+    finally:
+        secure.stop()
+        monkeypatch.setattr(httpget, "_TLS_CONTEXT", None)
