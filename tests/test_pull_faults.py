@@ -342,3 +342,17 @@ def test_something_else_where_a_blob_should_be_is_replaced(hall):
     assert update.bundle is not None and update.bundle.version == 2
     assert f"files/{photo_blob}" in hall.server.fetched()
     assert (puller.store.blobs / photo_blob).is_file()
+
+
+def test_a_garbage_state_file_is_logged_once_and_mended_by_the_next_version(hall, caplog):
+    puller = _playing_v1(hall)
+    hall.server.faults["manifest.json"] = "404"
+    puller.store.state_path.write_bytes(b"garbage")
+    with caplog.at_level(logging.WARNING):
+        for _ in range(3):
+            with pytest.raises(FetchError):
+                puller.poll(1)
+    assert sum("state file is unusable" in r for r in _reasons(caplog)) == 1
+    hall.server.faults.clear()
+    assert puller.poll(1).bundle.version == 2
+    assert hall.puller().cached()[0].version == 2

@@ -91,6 +91,7 @@ class Puller:
         key = hashlib.sha256(self.display_url.encode("utf-8")).hexdigest()[:16]
         self.store = Store(Path(os.path.abspath(cache_root)) / "decks" / key)
         self._lock = threading.Lock()
+        self._state_problem: str | None = None
 
     @property
     def display_url(self) -> str:
@@ -178,8 +179,13 @@ class Puller:
         try:
             state = self.store.load_state()
         except CacheError as exc:
-            log.warning("deck %s: %s; starting the cache afresh", self.display_url, exc)
+            if str(exc) != self._state_problem:  # once, not at every check until mended
+                log.warning("deck %s: %s; it is written afresh with the next version",
+                            self.display_url, exc)
+            self._state_problem = str(exc)
             state = State()
+        else:
+            self._state_problem = None
         conditional = (playing is not None and state.current is not None
                        and state.current.version == playing)
         headers: dict[str, str] = {}
