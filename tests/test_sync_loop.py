@@ -169,3 +169,16 @@ def test_check_warns_about_fields_that_do_nothing():
                                "slides": [{"type": "title", "title": "a"}]}).deck.warnings)
     assert any(w.startswith("idle_home: ignored with sync: clock") for w in
                deck(4, idle_home=True).warnings)
+
+
+def test_a_new_deck_takes_over_on_the_loops_slide_or_the_visitors():
+    from kiosk.core.player import successor
+
+    old = Player(deck(4, 6, 10), now=0.0, wall=WALL + 1)
+    new_deck = deck(4, 4, 4)
+    auto = successor(old, new_deck, 3.0, WALL + 4, None, target=1)
+    assert auto.index == 1 and not auto.paused  # the new loop's slide at 4 s
+    swiped = successor(old, new_deck, 3.0, WALL + 4, None, target=2, user=True)
+    assert swiped.index == 2 and swiped.paused  # the visitor's choice, until idle_resume
+    old.toggle_hold(3.0, WALL + 4)
+    assert successor(old, new_deck, 3.0, WALL + 4, None, target=0).held

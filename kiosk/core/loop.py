@@ -8,11 +8,13 @@ Pure functions of ``wall`` (seconds since the Unix epoch); the Qt window owns th
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from kiosk.core.deck import Deck
+from kiosk.core.schedule import zone
 
 MIN_DURATION = 0.5  # as the player clamps: a 0 s slide would spin the loop (cf. Anthias)
 
@@ -72,3 +74,9 @@ def epoch_of(deck: Deck, given: float | None) -> float:
     if deck.epoch is not None:
         return deck.epoch.timestamp()
     return given if given is not None else 0.0
+
+
+def day_at(deck: Deck, wall: float) -> dt.date:
+    """The date at ``wall`` where the deck is shown (its time zone, else the machine's): the
+    day whose dated slides are in play."""
+    return dt.datetime.fromtimestamp(wall, zone(deck)).date()

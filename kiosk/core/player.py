@@ -22,7 +22,7 @@ from kiosk.core.loop import MIN_DURATION, Loop, epoch_of, loop_of
 from kiosk.core.schedule import slide_active
 
 log = logging.getLogger(__name__)
-__all__ = ["MIN_DURATION", "Change", "Player", "same_slide"]  # MIN_DURATION: forgiving at runtime
+__all__ = ["MIN_DURATION", "Change", "Player", "same_slide", "successor"]
 
 
 @dataclass(frozen=True)
@@ -293,3 +293,18 @@ def same_slide(old: Deck, new: Deck, index: int) -> int:
     current = old.slides[min(index, len(old.slides) - 1)]
     same = [i for i, s in enumerate(new.slides) if s == current and s.enabled]
     return same[0] if same else min(index, len(new.slides) - 1)
+
+
+def successor(player: Player, deck: Deck, now: float, wall: float, epoch: float | None,
+              target: int, user: bool = False) -> Player:
+    """The player of ``deck`` taking over from ``player`` (a deck edited or published anew):
+    on the slide of the old deck's ``target`` where it still is (under sync: the new loop's
+    slide), on the same day, held if it was; ``user``: a visitor's swipe brought the change,
+    so the visitor's slide stays and auto-play waits for ``idle_resume``."""
+    start = same_slide(player.deck, deck, target)
+    new = Player(deck, now, start=start, day=player.day, wall=wall, epoch=epoch)
+    if player.held:
+        new.toggle_hold(now)
+    elif user:
+        new.goto(start, now)
+    return new

@@ -7,7 +7,6 @@ moves. Transitions are composed from two finished frames rendered by the stage.
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import math
 import time
@@ -32,8 +31,8 @@ from kiosk.core import clocksync
 from kiosk.core.deck import Deck
 from kiosk.core.events import EventLog
 from kiosk.core.feeds import FeedHub
-from kiosk.core.player import Change, Player, same_slide
-from kiosk.core.schedule import zone
+from kiosk.core.loop import day_at
+from kiosk.core.player import Change, Player, successor
 from kiosk.qt.interaction import Interaction
 from kiosk.qt.presence import Presence
 from kiosk.qt.slides import preload_charts
@@ -48,11 +47,6 @@ AMBIENT_MS = 33
 FURNITURE_MS = 67  # the time bar on a still slide: at most 15 steps a second ...
 BAR_STEPS = 320  # ... each 1/320 of its length (6 px at 1080p, its height), at least 1 a second
 CURSOR_HIDE_MS = 3000
-
-
-def today(deck: Deck, wall: float) -> dt.date:
-    """The date at ``wall`` where the deck is shown (its time zone, else the machine's)."""
-    return dt.datetime.fromtimestamp(wall, zone(deck)).date()
 
 
 @dataclass
@@ -99,7 +93,7 @@ class ShowWindow(QWidget):
         self.operator_message: str | None = None  # e.g. the edited deck has errors
         now = clock()
         # today's dated slides from the first frame on (the controller keeps the day after)
-        self.player = Player(deck, now, day=today(deck, wall()), wall=wall(), epoch=sync_epoch)
+        self.player = Player(deck, now, day=day_at(deck, wall()), wall=wall(), epoch=sync_epoch)
         if self.player.synced:
             clocksync.SYSTEM.warn_unsynchronized(now)
         self.stage = Stage(deck, QSize(max(1, self.width()), max(1, self.height())), rotate,
@@ -525,17 +519,13 @@ class ShowWindow(QWidget):
         deck, feeds, epoch = self._pending
         self._pending = None
         now = self.clock()
-        start = same_slide(self.deck, deck, self.index if change is None else change.index)
-        held, day = self.player.held, self.player.day
+        self.player = successor(self.player, deck, now, self.wall(), epoch,
+                                self.index if change is None else change.index,
+                                user=change is not None and change.reason == "user")
         self.deck, self.feeds, self.sync_epoch = deck, feeds, epoch
         self._has_charts = deck.has_charts
-        self.player = Player(deck, now, start=start, day=day, wall=self.wall(), epoch=epoch)
         if self.player.synced:
             clocksync.SYSTEM.warn_unsynchronized(now)
-        if held:
-            self.player.toggle_hold(now)
-        elif change is not None and change.reason == "user":  # a visitor's swipe: theirs
-            self.player.goto(start, now)
         lang = self.stage.lang if self.stage.lang in deck.languages else None  # the visitor's
         self.stage.close()
         self.stage = Stage(deck, QSize(max(1, self.width()), max(1, self.height())),
