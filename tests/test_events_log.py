@@ -90,3 +90,13 @@ def test_a_writer_that_falls_behind_drops_lines_counts_them_and_warns_once(tmp_p
     assert len(messages) == 2  # the first drop, and the total at close
     assert "a line was dropped: the writer is behind" in messages[0]
     assert messages[1] == f"events log {path}: {log.dropped} line(s) dropped in all"
+
+
+def test_a_path_that_cannot_be_written_is_said_at_start_once(tmp_path, caplog):
+    path = tmp_path / "missing-folder" / "events.jsonl"
+    log = EventLog(path)
+    log.close()  # no event yet: the problem is in the log already
+    assert [r.getMessage() for r in caplog.records] == [
+        f"events log {path}: cannot write: No such file or directory (the show goes on; "
+        "lines are dropped until it can)"]
+    assert log.dropped == 0

@@ -88,6 +88,7 @@ class EventLog:
 
     def _run(self) -> None:
         try:
+            self._write(b"")  # open it now: a wrong path is in the log at start, not later
             while True:
                 line = self._queue.get()
                 if line is _STOP:
@@ -109,6 +110,8 @@ class EventLog:
                 self._open()
                 if self._fd is None:
                     return
+            if not data:
+                return
             view = memoryview(data)
             while view:  # a regular file takes it all at once; a short write is continued
                 view = view[os.write(self._fd, view):]
@@ -119,7 +122,8 @@ class EventLog:
                 log.warning("events log %s: cannot write: %s (the show goes on; lines are "
                             "dropped until it can)", self.path, exc.strerror or exc)
             self._failing = str(exc)
-            self._drop(f"cannot write: {exc.strerror or exc}")
+            if data:
+                self._drop(f"cannot write: {exc.strerror or exc}")
             self._close_fd()
             return
         if self._failing is not None:
