@@ -356,3 +356,49 @@ def test_a_garbage_state_file_is_logged_once_and_mended_by_the_next_version(hall
     hall.server.faults.clear()
     assert puller.poll(1).bundle.version == 2
     assert hall.puller().cached()[0].version == 2
+
+
+def _client_sockets(port: int) -> int:
+    """Open sockets of this process connected to ``port`` (the screen's side, not the
+    in-process server's), from /proc/self/fd and /proc/net/tcp."""
+    inodes = {f[8:-1] for f in _open_files() if f.startswith("socket:[")}
+    count = 0
+    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        fields = line.split()
+        if int(fields[2].split(":")[1], 16) == port and fields[9] in inodes:
+            count += 1
+    return count
+
+
+@pytest.mark.skipif(not Path("/proc/net/tcp").is_file(), reason="reads /proc/net/tcp")
+def test_failing_checks_leave_no_open_files_or_sockets(hall):
+    """A screen retries for weeks: each failed check must close what it opened."""
+    import gc
+
+    puller = _playing_v1(hall, timeout=0.3)
+    port = hall.server.httpd.server_port
+    deck = hall.content.blob("slides/hall.yaml")
+    faults = [("manifest.json", "404"), ("manifest.json", "500"), ("manifest.json", "garbage"),
+              (deck, "truncate"), (deck, "tamper"), (deck, "endless"), (deck, "hang"),
+              ("manifest.json.minisig", "404")]
+    gc.disable()  # closed by the code, not by the garbage collector
+    try:
+        for _round in range(3):
+            for path, fault in faults:
+                hall.server.faults = {path: fault}
+                with pytest.raises(FetchError):
+                    puller.poll(1)
+                assert _client_sockets(port) == 0, fault
+    finally:
+        gc.enable()
+    assert not [f for f in _open_files() if str(puller.store.root) in f]
+
+
+def _open_files() -> list[str]:
+    found = []
+    for fd in os.listdir("/proc/self/fd"):
+        try:
+            found.append(os.readlink(f"/proc/self/fd/{fd}"))
+        except OSError:  # the listing's own descriptor, closed by now
+            continue
+    return found

@@ -65,6 +65,7 @@ class Remote:
                                        httpget.Deadline(seconds), sink=sink,
                                        private=self._auth)
         except urllib.error.HTTPError as exc:
+            exc.close()  # its socket, now rather than at garbage collection
             raise FetchError(f"{what}: HTTP {exc.code} {exc.reason}") from None
         except urllib.error.URLError as exc:
             if isinstance(exc.reason, TimeoutError):
