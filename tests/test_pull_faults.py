@@ -76,6 +76,8 @@ FAULTS = [
                                      r"only signed content"),
     ("garbage", "manifest.json.minisig", r"manifest signature does not verify .*not a "
                                          r"minisign signature"),
+    ("500", "manifest.json.minisig", r"^manifest\.json\.minisig: HTTP 500 Internal Server "
+                                     r"Error$"),
 ]
 
 

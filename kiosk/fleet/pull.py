@@ -288,6 +288,8 @@ class Puller:
             response = self.remote.get(SIGNATURE_NAME, SIGNATURE_NAME, MAX_SIGNATURE_BYTES,
                                        self.timeout)
         except FetchError as exc:
+            if exc.status not in (403, 404, 410):  # a server or network fault, not "unsigned"
+                raise
             raise FetchError(f"the manifest is not signed ({exc}), and --trust {key} allows "
                              "only signed content") from None
         try:

@@ -24,7 +24,13 @@ from kiosk.core.feeds.redact import MASK, MIN_SECRET, SENSITIVE_KEY, redact_url
 
 
 class FetchError(Exception):
-    """A poll failed; ``str()`` is one sentence for the status file and the badge."""
+    """A poll failed; ``str()`` is one sentence for the status file and the badge.
+
+    ``status`` is the HTTP status when the server answered with an error."""
+
+    def __init__(self, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status
 
 
 class Remote:
@@ -66,7 +72,7 @@ class Remote:
                                        private=self._auth)
         except urllib.error.HTTPError as exc:
             exc.close()  # its socket, now rather than at garbage collection
-            raise FetchError(f"{what}: HTTP {exc.code} {exc.reason}") from None
+            raise FetchError(f"{what}: HTTP {exc.code} {exc.reason}", exc.code) from None
         except urllib.error.URLError as exc:
             if isinstance(exc.reason, TimeoutError):
                 raise FetchError(f"{what}: timed out after {_seconds(seconds)} s") from None
@@ -86,7 +92,8 @@ class Remote:
             raise FetchError(f"{what}: bad HTTP response: {type(exc).__name__} {exc}"[:160]
                              ) from None
         if response.status not in (200, 304):
-            raise FetchError(f"{what}: HTTP {response.status} where 200 was expected")
+            raise FetchError(f"{what}: HTTP {response.status} where 200 was expected",
+                             response.status)
         return response
 
     def redact(self, text: str) -> str:
