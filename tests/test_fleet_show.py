@@ -127,7 +127,8 @@ def test_publish_serve_run_edit_and_offline_restart(qtbot, app, hall):
     before = len(hall.nginx.requests())
     hall.edit_second_slide_title(EDITED)
     hall.publish()
-    _wait_version(qtbot, show, 2)
+    qtbot.waitUntil(lambda: show.remote.received is not None, timeout=30_000)
+    assert show.remote.received.version == 2
     fetched = hall.nginx.requests()[before:]
     ok = [(method, path) for method, path, status in fetched if status == 200]
     new_files = [path for _, path in ok if path.startswith("/files/")]
@@ -135,9 +136,11 @@ def test_publish_serve_run_edit_and_offline_restart(qtbot, app, hall):
     assert {path for _, path in ok} == {"/manifest.json", "/manifest.json.minisig", new_files[0]}
     assert all(status in (200, 304) for _, _, status in fetched), fetched
     # swapped in at the slide boundary, not in the middle of the slide on screen
-    assert EDITED not in _titles(show)
+    assert EDITED not in _titles(show) and show.remote.version == 1
     _to_boundary(show)
     assert any(EDITED in title for title in _titles(show))
+    show.check_reload()
+    assert show.remote.version == 2
     show.stop()
 
     # the server gone, the show started again: the last good version, photos included
@@ -196,7 +199,7 @@ def test_what_must_not_be_shown_leaves_the_old_deck_on_screen(qtbot, app, hall, 
     hall.edit_second_slide_title(EDITED)
     hall.publish()  # version 2
     hall.nginx.start()
-    show = hall.open(qtbot)
+    show = hall.open(qtbot)  # the first version a screen gets is shown at once
     _wait_version(qtbot, show, 2)
     playing = _titles(show)
     if fault == "tampered file":
@@ -236,4 +239,36 @@ def test_with_trust_an_unsigned_deck_is_never_shown_not_even_at_first_start(qtbo
     show.window.resize(640, 360)
     pixels = as_array(show.window.grab().toImage())
     assert pixels[:, :, :3].max() > 150
+    show.stop()
+
+
+def test_a_version_waiting_for_its_slide_change_is_not_pushed_out_by_the_next(qtbot, app, hall):
+    """The cache keeps two versions. While version 2 waits for the slide on screen (version 1's)
+    to end, no new check starts: a version 3 committed then would become current, 2 previous,
+    and the folder of version 1, still on screen, would be deleted."""
+    hall.publish()
+    hall.nginx.start()
+    show = hall.open(qtbot)
+    _wait_version(qtbot, show, 1)
+    _to_boundary(show)
+    on_screen = show.window.deck.slides  # version 1, mid-slide
+    hall.edit_second_slide_title(EDITED)
+    hall.publish()  # version 2
+    qtbot.waitUntil(lambda: show.remote.received is not None, timeout=30_000)
+    assert show.remote.version == 1 and show.window.deck.slides == on_screen
+    playing_folder = show.remote.playing.deck_path.parent
+    hall.edit_second_slide_title("第三版")
+    hall.publish()  # version 3, on the server while 2 waits
+    before = len(hall.nginx.requests())
+    for _ in range(5):
+        show.remote.check_now()
+        show.check_reload()
+    assert len(hall.nginx.requests()) == before  # not asked while version 2 waits
+    assert playing_folder.is_dir()
+    _to_boundary(show)
+    show.check_reload()
+    assert show.remote.version == 2 and any(EDITED in t for t in _titles(show))
+    qtbot.waitUntil(lambda: show.remote.received is not None, timeout=30_000)
+    assert show.remote.received.version == 3  # then the next check brings version 3
+    assert show.remote.playing.deck_path.is_file()  # version 2's folder, on screen, is kept
     show.stop()

@@ -42,6 +42,7 @@ class RemoteDeck:
         self.playing = playing
         self.trusted = trusted
         self.clock, self.wall = clock, wall
+        self.received: Bundle | None = None  # checked, waiting for the next slide change
         self.state = "starting" if playing is not None else "waiting"
         self.error: str | None = None
         self.checked: float | None = None  # wall time of the last check the server answered
@@ -75,7 +76,9 @@ class RemoteDeck:
                 self._failed(_sentence(exc))
                 return None
             return self._succeeded(update)
-        if now >= self._due:
+        if now >= self._due and self.received is None:
+            # not while a received version waits for its slide change: a newer one committed
+            # meanwhile would push the one on screen out of the cache (current + previous)
             self._job = Job("kiosk-deck-poll", self.puller.poll, self.version)
             self._job_started = now
         return None
@@ -85,9 +88,14 @@ class RemoteDeck:
         operator's reload; tests)."""
         self._due = self.clock()
 
-    def applied(self, bundle: Bundle) -> None:
-        """The show now plays ``bundle``."""
-        self.playing = bundle
+    def receive(self, bundle: Bundle) -> None:
+        """``bundle`` is handed to the show, which takes it at its next slide change."""
+        self.received = bundle
+
+    def taken(self) -> None:
+        """The show now plays the received bundle."""
+        if self.received is not None:
+            self.playing, self.received = self.received, None
 
     def _succeeded(self, update: Update) -> Update | None:
         self.checked = self.wall()

@@ -70,6 +70,7 @@ class Show(QObject):
         assert result.deck is not None
         self.deck_path = deck_path
         self.remote = remote  # a published deck (#15): its versions replace the file watcher
+        self._received_deck: Deck | None = None  # a new version waiting for a slide change
         self.clock, self.wall = clock, wall
         self.problems: list[Problem] = list(result.problems)
         self.status_file = status_file
@@ -168,13 +169,20 @@ class Show(QObject):
             self._loading = Job("kiosk-reload", load_deck, self.deck_path)
 
     def _check_remote(self, remote: RemoteDeck) -> None:
+        if remote.received is not None and self.window.deck is self._received_deck:
+            remote.taken()  # the slide change came: that version is on screen now
+            self._received_deck = None
         update = remote.tick()
         if update is not None and update.bundle is not None and update.result is not None:
             first = remote.playing is None  # the waiting slide gives way at once
-            remote.applied(update.bundle)
+            remote.receive(update.bundle)
+            self._received_deck = update.result.deck
             self.deck_path = update.bundle.deck_path
             self._apply(update.result, at_boundary=not first,
                         sync_epoch=update.bundle.published)
+            if self.window.deck is self._received_deck:  # taken at once (held, or first)
+                remote.taken()
+                self._received_deck = None
         badge = remote.badge()
         if badge != self.window.operator_message:
             self.window.operator_message = badge
