@@ -24,7 +24,9 @@ if TYPE_CHECKING:
     from kiosk.fleet.pull import Bundle, Puller, Update
 
 log = logging.getLogger(__name__)
-ABANDON_AFTER = 600.0  # seconds: a poll still running then is left to end by itself
+ABANDON_AFTER = 4 * 3600.0  # s: a poll still running then is left to end by itself (every
+# request has its own deadline, a first download of a large bundle included; only a DNS
+# look-up, which cannot be bounded, could outlive them)
 
 
 def is_url(deck: str) -> bool:
