@@ -5,8 +5,9 @@
 # python3-pip), ca-certificates for pip's and the feeds' HTTPS, x11-xserver-utils for the
 # `xset` that keeps the screen awake. `test`: also Xvfb, the X tools the tests drive and
 # desktop-file-validate and GLib (python3-gi), which read the login entry back, and the real
-# servers and tools the fleet tests start on 127.0.0.1 (#15): nginx (nginx-light: the server
-# without the extra modules) and minisign, for signatures both ways; `package`:
+# servers and tools the fleet tests start on 127.0.0.1 (#15, #16): nginx (nginx-light: the
+# server without the extra modules), minisign, for signatures both ways, Mosquitto (the MQTT
+# broker) and prometheus (for promtool, which checks the alert rules); `package`:
 # also what `make package` and its install check use;
 # `windows`: also what `make package-windows` and `make package-check-windows` use: Wine (64-bit),
 # NSIS, the mingw-w64 C compiler for the Wine shims (packaging/windows/shims/) and Xvfb.
@@ -18,7 +19,7 @@ want=(python3-venv ca-certificates x11-xserver-utils
       libxcb-xkb1 libxrender1 libxi6 fontconfig)
 case "${1:-run}" in
   test) want+=(xvfb xauth x11-utils xdotool openbox desktop-file-utils python3-gi
-              nginx-light minisign) ;;
+              nginx-light minisign mosquitto prometheus) ;;
   package) want+=(binutils gcc libc6-dev xvfb xauth desktop-file-utils) ;;
   windows) want+=(wine wine64 nsis gcc-mingw-w64-x86-64-win32 xvfb xauth) ;;
 esac
