@@ -207,7 +207,21 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--deck-refresh", type=_refresh, default=60.0, metavar="DURATION",
                      help="a deck URL: how often to look for a new version (default 60s)")
     run.add_argument("--events", metavar="PATH", default=None,
-                     help="append one JSON line per slide change to this file")
+                     help="append one JSON line per slide change and interaction to this "
+                          "file (kiosk stats reads it)")
+    run.add_argument("--metrics", metavar="[HOST:]PORT", default=None,
+                     help="serve Prometheus metrics at http://HOST:PORT/metrics (default host "
+                          "127.0.0.1)")
+    run.add_argument("--mqtt", metavar="URL", default=None,
+                     help="mqtt[s]://[user@]host[:port]: presence, events and commands "
+                          "(password: --mqtt-password-file or KIOSK_MQTT_PASSWORD)")
+    run.add_argument("--mqtt-password-file", metavar="PATH", default=None,
+                     help="the MQTT password, in a file (never on the command line)")
+    run.add_argument("--mqtt-ca", metavar="FILE", default=None,
+                     help="CA certificates for mqtts:// (default: the system's)")
+    run.add_argument("--screen-id", metavar="ID", default=None,
+                     help="this screen's name in MQTT topics (default: the host name and "
+                          "screen number)")
     run.set_defaults(func=cmd_run)
 
     supervise = sub.add_parser(

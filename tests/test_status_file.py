@@ -24,7 +24,7 @@ def test_status_file_from_a_real_run(tmp_path):
     assert stat.S_IMODE(status.stat().st_mode) == 0o644
     doc = json.loads(status.read_text(encoding="utf-8"))
     assert set(doc) == {"time", "deck", "deck_ok", "deck_errors", "slide", "paused", "sources",
-                        "window"}
+                        "window", "clock"}
     assert doc["deck_ok"] is True and doc["deck_errors"] == []
     assert doc["slide"]["type"] == "title" and doc["paused"] is False
     assert set(doc["sources"]) == {"compute", "model_calls", "flights", "airborne"}

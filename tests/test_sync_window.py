@@ -13,6 +13,7 @@ import json
 import pytest
 from PySide6.QtCore import Qt
 
+from kiosk.core.events import EventLogListener
 from kiosk.qt.window import ShowWindow
 
 from .conftest import as_array
@@ -206,16 +207,17 @@ def test_the_events_log_has_a_line_per_slide_change(qtbot, app, tmp_path):
         window.poll()
     clocks.advance(0.25)
     window.go_prev()  # a visitor's change is a slide change too
+    writer = next(x.events for x in window.telemetry.listeners if isinstance(x, EventLogListener))
     window.stop()  # closes the log: every line is in the file
     lines = [json.loads(line) for line in events.read_text(encoding="utf-8").splitlines()]
     ms = round(WALL * 1000)
     assert lines == [
-        {"t": ms + 4000, "event": "slide", "index": 1},
-        {"t": ms + 10000, "event": "slide", "index": 2},
-        {"t": ms + 20000, "event": "slide", "index": 0},
-        {"t": ms + 20250, "event": "slide", "index": 2},
+        {"t": ms + 4000, "event": "slide", "index": 1, "reason": "auto"},
+        {"t": ms + 10000, "event": "slide", "index": 2, "reason": "auto"},
+        {"t": ms + 20000, "event": "slide", "index": 0, "reason": "auto"},
+        {"t": ms + 20250, "event": "slide", "index": 2, "reason": "user"},
     ]
-    assert not window.events._thread.is_alive()
+    assert not writer._thread.is_alive()
 
 
 @pytest.mark.parametrize("sync", [None, "clock"])

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.core.files import describe_kind
+from kiosk.core.telemetry import Listener
 
 log = logging.getLogger(__name__)
 MAX_BYTES = 64 << 20  # then PATH.1 (one old file kept): at most 128 MB on disk
@@ -172,3 +173,23 @@ def _kind(path: Path) -> str | None:
     except OSError:
         return None
     return None if stat.S_ISREG(mode) else describe_kind(mode)
+
+
+class EventLogListener(Listener):
+    """The show's telemetry into the events log: slide changes, interactions and visits
+    (what ``kiosk stats`` reads, #16); frames and reloads are for /metrics only."""
+
+    def __init__(self, events: EventLog) -> None:
+        self.events = events
+
+    def slide(self, t: float, index: int, reason: str) -> None:
+        self.events.record("slide", t=t, index=index, reason=reason)
+
+    def interaction(self, t: float, kind: str, index: int) -> None:
+        self.events.record("interaction", t=t, kind=kind, index=index)
+
+    def visit(self, t: float, active: bool) -> None:
+        self.events.record("visit", t=t, active=active)
+
+    def close(self) -> None:
+        self.events.close()

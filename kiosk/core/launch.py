@@ -66,6 +66,8 @@ def repeatable(deck: Deck) -> bool:
     """True when every start of this deck shows the same first frame."""
     if deck.schedule is not None or any(s.from_ or s.until for s in deck.slides):
         return False  # which slide comes first depends on the hour or the day
+    if deck.sync == "clock":
+        return False  # the first slide is the loop's slide at that moment (#15)
     first = next(s for s in deck.slides if s.enabled)
     return not deck.sources_of(first)  # live values differ from one start to the next
 

@@ -93,6 +93,11 @@ class Player:
         return len(self._order)
 
     @property
+    def waiting_idle(self) -> bool:
+        """Paused by a visitor (or the pause button) until ``idle_resume`` passes."""
+        return self._idle_until is not None
+
+    @property
     def paused(self) -> bool:
         return self._held or self._idle_until is not None
 

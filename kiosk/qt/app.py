@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import logging
 import os
 import signal
 import sys
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, QLockFile, QTimer
 from PySide6.QtGui import QGuiApplication, QScreen
@@ -29,6 +30,7 @@ from kiosk.supervision import (
 if TYPE_CHECKING:
     from kiosk.core.loader import LoadResult
     from kiosk.fleet.source import RemoteDeck
+    from kiosk.qt.controller import Show
     from kiosk.qt.launch import Launch
 
 log = logging.getLogger(__name__)
@@ -153,6 +155,7 @@ def _run(args: argparse.Namespace, app: QApplication, screen: QScreen, number: i
     # (Python runs the handler at its next bytecode: the deck watcher's 500 ms timer always
     # runs, so that is within half a second even on a still slide without feeds)
     signal.signal(signal.SIGTERM, lambda *_: window.exit_now())
+    services = _start_services(args, show)  # /metrics and MQTT (#16), when asked for
     freeze = os.environ.get("KIOSK_TEST_FREEZE_AFTER")
     if freeze:  # test mode for `kiosk supervise`: the UI thread hangs, as a real bug would
         log.warning("KIOSK_TEST_FREEZE_AFTER=%s: the UI thread will hang (test mode)", freeze)
@@ -168,9 +171,29 @@ def _run(args: argparse.Namespace, app: QApplication, screen: QScreen, number: i
     finally:
         arm_watchdog(code)  # a hung clean-up must not hold the exit either (#18 B)
         show.stop()
+        for service in services:  # after the show: MQTT still says "offline"
+            try:
+                service.close()
+            except Exception:
+                log.exception("stopping %s failed", type(service).__name__)
         awake.release()
     log.info("show ended")
     return int(code)
+
+
+def _start_services(args: argparse.Namespace, show: Show) -> list[Any]:
+    """The network services an operator asked for; each has ``close()``. One that fails to
+    start is logged and left out: the show goes on without it."""
+    services: list[Any] = []
+    wanted = [("metrics", "kiosk.ops.metrics"), ("mqtt", "kiosk.ops.mqtt")]
+    for option, module in wanted:
+        if getattr(args, option, None) is None:
+            continue
+        try:
+            services.append(importlib.import_module(module).start(args, show))
+        except Exception:
+            log.exception("--%s could not start; the show goes on without it", option)
+    return services
 
 
 def _open_remote(args: argparse.Namespace, cache: Path | None

@@ -15,6 +15,7 @@ import logging
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QObject, QTimer
 
@@ -81,6 +82,13 @@ class Show(QObject):
                                  feeds=self.hub, wall=wall, kiosk_mode=kiosk_mode,
                                  on_exit=on_exit, lang=lang, events=events,
                                  sync_epoch=sync_epoch)
+        self.telemetry = self.window.telemetry  # slide changes, interactions, frames (#16)
+        self.window.deck_swapped = self._deck_swapped
+        self._pending_hub: FeedHub | None = None  # a new deck's feeds, until it is on screen
+        # once a second with the status document: MQTT presence, /metrics (#16)
+        self.status_listeners: list[Callable[[dict[str, Any]], None]] = []
+        # more parts of the status document, each from a function: {"mqtt": …} (#16)
+        self.status_extras: dict[str, Callable[[], Any]] = {}
         self.watcher = FileWatcher(result.files if remote is None else ())
         # a load runs on a daemon thread that stop() and the exit never wait for (#18 B)
         self._loading: Job[LoadResult] | None = None
@@ -115,12 +123,14 @@ class Show(QObject):
             changed = self.hub.tick(self.clock(), self.wall())
             if changed:
                 self.window.on_data(changed)
+            if self._pending_hub is not None:  # ready with data when its deck comes on
+                self._pending_hub.tick(self.clock(), self.wall())
         except Exception:  # one bad feed or view must not stop the others
             log.exception("updating the live data failed; the show goes on")
 
     def _run_feeds_timer(self) -> None:
         """Tick the feeds only when the deck has some: a static show wakes up for nothing."""
-        if self.hub.feeds:
+        if self.hub.feeds or (self._pending_hub is not None and self._pending_hub.feeds):
             self._feeds_timer.start()
         else:
             self._feeds_timer.stop()
@@ -201,6 +211,7 @@ class Show(QObject):
             self.window.operator_message = (f"⚠ 幻灯片文件有 {count} 处错误,仍在播放上一版 · "
                                             f"deck has {count} error(s); showing the last good one")
             self.window.update()
+            self.telemetry.reload("error")
             self.write_status()
             return
         log_problems(logging.WARNING, result.problems)
@@ -208,17 +219,37 @@ class Show(QObject):
                  len(result.deck.slides))
         if self.remote is None:
             self.window.operator_message = None
+        self.telemetry.reload("ok")
+        hub = self.hub
         if result.deck.sources != self.deck.sources:
-            self.hub.close(self.wall())
-            self.hub = FeedHub(result.deck.sources, self.clock(), self.wall(),
-                               cache_dir=self._cache)
+            # the slide on screen keeps its feeds until the new deck takes over (at once, or at
+            # the next slide change): then _deck_swapped closes the old hub
+            if self._pending_hub is not None:
+                self._pending_hub.close(self.wall())
+            hub = FeedHub(result.deck.sources, self.clock(), self.wall(), cache_dir=self._cache)
+            self._pending_hub = hub
             self._run_feeds_timer()
-        self.window.replace_deck(result.deck, self.hub, at_boundary=at_boundary,
+        self.window.replace_deck(result.deck, hub, at_boundary=at_boundary,
                                  sync_epoch=sync_epoch)
+
+    def _deck_swapped(self) -> None:
+        """The window took the new deck: its feeds, opening hours and time zone apply now."""
+        if self._pending_hub is not None:
+            self.hub.close(self.wall())
+            self.hub, self._pending_hub = self._pending_hub, None
+            self._run_feeds_timer()
         self._open, self._day = None, None
         self.check_schedule()
         self.tick_feeds()
         self.write_status()
+
+    def reload_now(self) -> None:
+        """An operator's reload (#16): a published deck asks its server now; a file deck is
+        read again even if no file changed."""
+        if self.remote is not None:
+            self.remote.check_now()
+        elif self._loading is None:
+            self._loading = Job("kiosk-reload", load_deck, self.deck_path)
 
     def wait_reload(self, timeout: float = 30) -> None:
         """Tests: let a reload that has started finish, then apply it."""
@@ -229,13 +260,8 @@ class Show(QObject):
     # ------------------------------------------------------------------ status file
     _status_failing: str | None = None  # the last write's error, logged once (#18 E)
 
-    def write_status(self) -> None:
-        # the supervisor's heartbeat first, from this 1 Hz UI-thread timer (it runs whenever
-        # there is a heartbeat pipe, status file or not): a frozen UI stops it, a full disk
-        # does not (#18 E)
-        heartbeat()
-        if self.status_file is None:
-            return
+    def status_document(self) -> dict[str, Any]:
+        """What the show is doing: the status file's JSON, MQTT's presence (#16)."""
         window = self.window
         document = status_document(
             wall=self.wall(), deck_path=self.deck_path, deck_ok=not self.problems,
@@ -245,6 +271,34 @@ class Show(QObject):
         if self.remote is not None:  # where the deck comes from, and how that is going (#15)
             document["deck"] = self.remote.puller.display_url
             document["deck_source"] = self.remote.status()
+        for key, part in self.status_extras.items():
+            try:
+                document[key] = part()
+            except Exception:  # a service's bug costs its own part only
+                log.exception("the status file's %r part failed", key)
+                document[key] = None
+        return document
+
+    def watch_status(self, listener: Callable[[dict[str, Any]], None]) -> None:
+        """Call ``listener`` with the status document once a second, on the UI thread."""
+        self.status_listeners.append(listener)
+        self._timers[2].start()
+
+    def write_status(self) -> None:
+        # the supervisor's heartbeat first, from this 1 Hz UI-thread timer (it runs whenever
+        # there is a heartbeat pipe, status file or not): a frozen UI stops it, a full disk
+        # does not (#18 E)
+        heartbeat()
+        if self.status_file is None and not self.status_listeners:
+            return
+        document = self.status_document()
+        for listener in self.status_listeners:
+            try:
+                listener(document)
+            except Exception:
+                log.exception("a status listener failed; the show goes on")
+        if self.status_file is None:
+            return
         try:
             write_atomic(self.status_file, json.dumps(document, ensure_ascii=False, indent=2))
         except OSError as exc:  # a full disk: logged when it starts, not every second
@@ -264,5 +318,8 @@ class Show(QObject):
             timer.stop()
         self.window.stop()
         self.hub.close(self.wall())
+        if self._pending_hub is not None:
+            self._pending_hub.close(self.wall())
+            self._pending_hub = None
         self._loading = None  # a stuck load is abandoned, not waited for (#18 B)
         self.write_status()

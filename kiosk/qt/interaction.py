@@ -19,6 +19,7 @@ from kiosk.core.feeds import FeedHub
 from kiosk.core.gestures import LONG_PRESS_S, Track, classify
 from kiosk.core.pinguard import PinGuard
 from kiosk.core.player import Player
+from kiosk.core.telemetry import Telemetry
 from kiosk.qt.overlays import CORNER, KEYS, Controls, Hit, Overview, PinPad
 from kiosk.qt.stage import Stage
 
@@ -39,6 +40,8 @@ class Host(Protocol):
     stage: Stage
     standby: tuple[str, int, float] | None
     kiosk_mode: bool
+    telemetry: Telemetry
+    visiting: bool
 
     @property
     def index(self) -> int: ...
@@ -120,7 +123,14 @@ class Interaction:
         now = self.w.clock()
         self.last_input = now
         self.w.player.interact(now)  # any interaction pauses auto-play until idle_resume
+        if not self.w.visiting:  # a visitor's session starts (#16 analytics)
+            self.w.visiting = True
+            self.w.telemetry.visit(True)
         return now
+
+    def _record(self, kind: str) -> None:
+        """What the visitor did, on which slide: for the events log and /metrics (#16)."""
+        self.w.telemetry.interaction(kind, self.w.index)
 
     def press(self, pos: QPointF) -> None:
         now = self._touched()
@@ -160,18 +170,23 @@ class Interaction:
         dragged, self.drag_dx, self.neighbour = self.drag_dx, 0.0, None
         if self.pinpad is not None:
             if kind == "tap":
+                self._record("keypad")
                 self._pin_tap(self.pinpad.hit(point))
         elif self.overview is not None:
             if kind == "tap":
+                self._record("tap")
                 self._overview_tap(self.overview.hit(point))
             elif kind in ("swipe_left", "swipe_right"):
+                self._record("swipe")
                 self.overview.turn(1 if kind == "swipe_left" else -1)
                 self._render_thumbs()
         elif self.w.standby:
-            pass  # the screen is asleep; a touch only counts as interaction
+            self._record("tap")  # the screen is asleep; a touch only counts as interaction
         elif kind == "swipe_left":
+            self._record("swipe")
             self.w.go_next(kind="slide", already=abs(dragged))
         elif kind == "swipe_right":
+            self._record("swipe")
             self.w.go_prev(kind="slide", already=abs(dragged))
         elif kind == "tap":
             self._tap(point, now)
@@ -215,6 +230,7 @@ class Interaction:
                 self._control(hit)
                 self.controls_until = now + CONTROLS_S
                 return
+        self._record("tap")  # a tap on the slide: it shows the controls
         self.controls_until = now + CONTROLS_S
 
     def controls(self) -> Controls:
@@ -224,6 +240,8 @@ class Interaction:
         return now < self.controls_until
 
     def _control(self, hit: Hit) -> None:
+        if hit.action != "overview":  # opening the overview records itself
+            self._record({"pause": "pause", "language": "language"}.get(hit.action, "control"))
         if hit.action == "prev":
             self.w.go_prev()
         elif hit.action == "next":
@@ -241,6 +259,7 @@ class Interaction:
                                  self.w.stage.lang, self.w.deck)
         self.controls_until = -1.0
         self._render_thumbs()
+        self._record("overview")
         log.info("overview opened")
         self.w.schedule()
         self.w.update()

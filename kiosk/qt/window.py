@@ -11,7 +11,7 @@ import logging
 import math
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QRect, QRectF, QSize, Qt, QTimer
@@ -29,10 +29,11 @@ from PySide6.QtWidgets import QWidget
 
 from kiosk.core import clocksync
 from kiosk.core.deck import Deck
-from kiosk.core.events import EventLog
+from kiosk.core.events import EventLog, EventLogListener
 from kiosk.core.feeds import FeedHub
 from kiosk.core.loop import day_at
 from kiosk.core.player import Change, Player, successor
+from kiosk.core.telemetry import Telemetry
 from kiosk.qt.interaction import Interaction
 from kiosk.qt.presence import Presence
 from kiosk.qt.slides import preload_charts
@@ -64,10 +65,15 @@ class ShowWindow(QWidget):
                  animations: bool = True, rotate: int = 0, feeds: FeedHub | None = None,
                  wall: Callable[[], float] = time.time, kiosk_mode: bool = False,
                  on_exit: Callable[[], None] | None = None, lang: str | None = None,
-                 events: Path | None = None, sync_epoch: float | None = None) -> None:
+                 events: Path | None = None, sync_epoch: float | None = None,
+                 telemetry: Telemetry | None = None) -> None:
         super().__init__()
-        self.events_path = events  # --events: one JSON line per slide change (#15)
-        self.events = EventLog(events, wall=wall) if events is not None else None
+        # what the show does, for the events log, /metrics and MQTT (#15, #16)
+        self.telemetry = telemetry if telemetry is not None else Telemetry(wall)
+        self.events_path = events  # --events: one JSON line per event (#15, #16)
+        if events is not None:
+            self.telemetry.add(EventLogListener(EventLog(events, wall=wall)))
+        self.visiting = False  # a visitor's session: from a touch until auto-play resumes
         self.sync_epoch = sync_epoch  # sync: clock without an epoch: the bundle's publish time
         # replace_deck(at_boundary=True): (deck, feeds, epoch) taken at the next slide change
         self._pending: tuple[Deck, FeedHub | None, float | None] | None = None
@@ -153,17 +159,23 @@ class ShowWindow(QWidget):
         change = self.player.tick(now, self.wall())
         if change is not None:
             self._show(change)
+        if self.visiting and not self.player.waiting_idle:  # auto-play runs again
+            self.visiting = False
+            self.telemetry.visit(False)
         self._schedule()
         self.update()
 
-    def go_next(self, kind: str | None = None, already: float = 0.0) -> None:
-        self._user(self.player.next(self.clock()), kind, already)
+    def go_next(self, kind: str | None = None, already: float = 0.0,
+                reason: str = "user") -> None:
+        self._user(self.player.next(self.clock()), kind, already, reason)
 
-    def go_prev(self, kind: str | None = None, already: float = 0.0) -> None:
-        self._user(self.player.prev(self.clock()), kind, already)
+    def go_prev(self, kind: str | None = None, already: float = 0.0,
+                reason: str = "user") -> None:
+        self._user(self.player.prev(self.clock()), kind, already, reason)
 
-    def go_to(self, index: int) -> None:
-        self._user(self.player.goto(index, self.clock()))
+    def go_to(self, index: int, reason: str = "user") -> None:
+        """``reason``: "command" when an operator's remote command moved it (#16)."""
+        self._user(self.player.goto(index, self.clock()), reason=reason)
 
     def toggle_pause(self) -> None:
         """Space: the operator's hold, until Space again."""
@@ -180,7 +192,10 @@ class ShowWindow(QWidget):
         self._schedule()
         self.update()
 
-    def _user(self, change: Change, kind: str | None = None, already: float = 0.0) -> None:
+    def _user(self, change: Change, kind: str | None = None, already: float = 0.0,
+              reason: str = "user") -> None:
+        if reason != change.reason:
+            change = replace(change, reason=reason)
         self._show(change, kind, already)
         self._schedule()
 
@@ -254,8 +269,7 @@ class ShowWindow(QWidget):
             leaving = self._leaving_frame(old_index, old_elapsed)
             change = self._take_pending(change)
             old_index = -1
-        if self.events is not None:
-            self.events.record("slide", t=wall, index=change.index)
+        self.telemetry.slide(change.index, change.reason, t=wall)
         self._shown_index = change.index
         self._prepare_view(change.index)  # slow work here, never inside a paint
         spec = self.deck.transition_of(self.deck.slides[change.index])
@@ -333,8 +347,7 @@ class ShowWindow(QWidget):
             timer.stop()
         self.presence.stop()
         self.stage.close()
-        if self.events is not None:
-            self.events.close()
+        self.telemetry.close()
 
     # ------------------------------------------------------------------ Qt events
     def resizeEvent(self, event: object) -> None:
@@ -343,6 +356,7 @@ class ShowWindow(QWidget):
         self._prepared_for = None
 
     def paintEvent(self, event: QPaintEvent) -> None:
+        started = time.perf_counter()
         p = QPainter(self)
         try:
             if not self._paint_bar_growth(p, event.rect()):
@@ -358,6 +372,7 @@ class ShowWindow(QWidget):
             QTimer.singleShot(0, self.update)
         finally:
             p.end()
+        self.telemetry.frame(time.perf_counter() - started)
         self.frames_painted += 1
         if self.frames_painted == 1:
             log.info("first frame painted at %dx%d", self.width(), self.height())
