@@ -87,11 +87,34 @@ def paint_badges(p: QPainter, deck: Deck, slide: AnySlide, feeds: FeedHub | None
                                    strict=True):
         _pill(p, text, rect, color)
     if operator:
-        f = font(PX)
-        width = QFontMetricsF(f).horizontalAdvance(operator) + 2 * PAD
+        lines = operator_lines(operator, canvas.width() - 2 * theme.MARGIN - 2 * PAD)
+        metrics = QFontMetricsF(font(PX))
+        width = max(metrics.horizontalAdvance(line) for line in lines) + 2 * PAD
+        height = HEIGHT + (len(lines) - 1) * metrics.lineSpacing()
         right = canvas.width() - theme.MARGIN
-        _pill(p, operator, QRectF(right - width, canvas.height() - theme.MARGIN * 1.6, width,
-                                  HEIGHT), QColor("#ff8a80"))
+        bottom = canvas.height() - theme.MARGIN * 1.6 + HEIGHT
+        _pill(p, "\n".join(lines), QRectF(right - width, bottom - height, width, height),
+              QColor("#ff8a80"))
+
+
+def operator_lines(text: str, room: float, most: int = 2) -> list[str]:
+    """The operator's warning in at most ``most`` lines of at most ``room`` design px,
+    broken at spaces, the last cut with … (the whole sentence is in the log and the status
+    file): a long reason ran off the screen's left edge (#15)."""
+    metrics = QFontMetricsF(font(PX))
+    lines: list[str] = []
+    rest = text.strip()
+    while rest and len(lines) < most - 1 and metrics.horizontalAdvance(rest) > room:
+        words = rest.split(" ")
+        cut = len(words) - 1
+        while cut > 1 and metrics.horizontalAdvance(" ".join(words[:cut])) > room:
+            cut -= 1
+        lines.append(metrics.elidedText(" ".join(words[:cut]), Qt.TextElideMode.ElideRight,
+                                        room))
+        rest = " ".join(words[cut:])
+    if rest:
+        lines.append(metrics.elidedText(rest, Qt.TextElideMode.ElideRight, room))
+    return lines
 
 
 def _pill(p: QPainter, text: str, rect: QRectF, color: QColor) -> None:
