@@ -8,10 +8,15 @@ A bundle is a folder that any static web server, object store or CDN can serve::
 
 ``manifest.json``::
 
-    {"format": "kiosk-bundle/1", "version": 7, "published": "2026-12-03T10:30:00.123Z",
-     "deck": "zhuhai.yaml",
+    {"format": "kiosk-bundle/1", "channel": "…32 hex…", "version": 7,
+     "published": "2026-12-03T10:30:00.123Z", "deck": "zhuhai.yaml",
      "files": [{"path": "zhuhai.yaml", "sha256": "…64 hex…", "size": 18231}, …]}
 
+- ``channel`` names the published folder: made at random by its first publish and kept by
+  every publish after. It is signed with the rest, and a screen follows one channel: a
+  manifest signed with the same key for another hall's folder, served at this URL, is
+  refused (it would otherwise replace this hall's deck and, with a higher version, block
+  its updates as rollbacks).
 - ``version`` grows by one at every publish into the same folder; a screen never goes back
   to a lower one (a rollback is refused).
 - ``published`` is UTC with milliseconds: the default epoch of a ``sync: clock`` deck.
@@ -46,9 +51,12 @@ MAX_TOTAL_BYTES = 2 << 30  # the whole bundle
 MAX_PATH_CHARS = 512
 MAX_VERSION = 2**53 - 1  # exact in JSON numbers everywhere
 _SHA256 = re.compile(r"[0-9a-f]{64}")
+_CHANNEL = re.compile(r"[0-9a-f]{32}")
 # names Windows refuses whatever the extension (the bundle is unpacked on Windows too)
-_WINDOWS_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)),
-                     *(f"lpt{i}" for i in range(1, 10))}
+_WINDOWS_RESERVED = {"con", "prn", "aux", "nul", "conin$", "conout$", "clock$",
+                     *(f"{port}{n}" for port in ("com", "lpt")
+                       for n in (*"123456789", "¹", "²", "³"))}
+_SHORT_NAME = re.compile(r"~\d")  # an 8.3 short name (LONGFI~1.YAM) is another file's alias
 _FORBIDDEN_CHARS = set('\\:*?"<>|')
 
 
@@ -70,6 +78,7 @@ class Entry:
 
 @dataclass(frozen=True)
 class Manifest:
+    channel: str  # 32 hex digits: the published folder this manifest belongs to
     version: int
     published: float  # seconds since the epoch, UTC
     deck: str  # the logical path of the deck file
@@ -84,7 +93,7 @@ class Manifest:
 
     def to_json(self) -> bytes:
         """The manifest's bytes as published: stable key order, one entry a line."""
-        head = {"format": FORMAT, "version": self.version,
+        head = {"format": FORMAT, "channel": self.channel, "version": self.version,
                 "published": format_time(self.published), "deck": self.deck}
         lines = [json.dumps(head, ensure_ascii=False)[:-1] + ', "files": [']
         for i, e in enumerate(self.files):
@@ -93,6 +102,13 @@ class Manifest:
             lines.append("  " + json.dumps(item, ensure_ascii=False) + comma)
         lines.append("]}")
         return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def new_channel() -> str:
+    """A new published folder's channel: 128 random bits."""
+    import secrets
+
+    return secrets.token_hex(16)
 
 
 def blob_name(sha256: str) -> str:
@@ -140,8 +156,11 @@ def check_path(path: Any) -> str:
         if bad:
             raise ManifestError(f"file path {_show(path)} has a character not allowed in a "
                                 f"file name: {', '.join(repr(c) for c in bad)}")
-        if part[-1] in ". " or part.split(".")[0].lower() in _WINDOWS_RESERVED:
+        if part[-1] in ". " or part.split(".")[0].rstrip(" ").lower() in _WINDOWS_RESERVED:
             raise ManifestError(f"file path {_show(path)} has a name Windows cannot store")
+        if _SHORT_NAME.search(part):
+            raise ManifestError(f"file path {_show(path)} looks like a Windows short name "
+                                "(~1): on Windows it may be another file of the bundle")
     return path
 
 
@@ -158,9 +177,12 @@ def parse(raw: bytes) -> Manifest:
         raise ManifestError(f"manifest must be a JSON object, got {type(data).__name__}")
     if data.get("format") != FORMAT:
         raise ManifestError(f"manifest format must be {FORMAT!r}, got {_show(data.get('format'))}")
-    unknown = sorted(set(data) - {"format", "version", "published", "deck", "files"})
+    unknown = sorted(set(data) - {"format", "channel", "version", "published", "deck", "files"})
     if unknown:
         raise ManifestError(f"manifest has unknown keys: {', '.join(map(_show, unknown))}")
+    channel = data.get("channel")
+    if not isinstance(channel, str) or not _CHANNEL.fullmatch(channel):
+        raise ManifestError(f"channel must be 32 lower-case hex digits, got {_show(channel)}")
     version = data.get("version")
     if isinstance(version, bool) or not isinstance(version, int) or not (
             1 <= version <= MAX_VERSION):
@@ -180,7 +202,7 @@ def parse(raw: bytes) -> Manifest:
     deck = check_path(data.get("deck"))
     if not any(e.path == deck for e in entries):
         raise ManifestError(f"deck {_show(deck)} is not one of the files")
-    return Manifest(version, published, deck, entries)
+    return Manifest(channel, version, published, deck, entries)
 
 
 def _entry(item: Any, index: int) -> Entry:

@@ -69,13 +69,13 @@ def publish(deck: Path, outdir: Path, sign_key: str | None = None) -> mf.Manifes
     needed = needed_files(result)
     root, logical = logical_paths(needed)
     check_unpacked(result, needed, root)
-    version = next_version(outdir)
+    channel, version = next_version(outdir)
     key = load_key(sign_key) if sign_key else None
     sizes = _sizes(needed)
-    _self_check(mf.Manifest(version, 0.0, logical[0], tuple(
+    _self_check(mf.Manifest(channel, version, 0.0, logical[0], tuple(
         mf.Entry(path, "0" * 64, size) for path, size in zip(logical, sizes, strict=True))))
     entries, fresh = write_blobs(outdir, needed, logical)
-    manifest = mf.Manifest(version, int(time.time() * 1000) / 1000, logical[0], tuple(entries))
+    manifest = mf.Manifest(channel, version, int(time.time() * 1000) / 1000, logical[0], tuple(entries))
     raw = manifest.to_json()
     _self_check(manifest)
     signature = outdir / mf.SIGNATURE_NAME
@@ -196,13 +196,14 @@ def check_unpacked(result: LoadResult, needed: list[Needed], root: Path) -> None
                          f"would look for it outside the bundle; write it as {hint}")))
 
 
-def next_version(outdir: Path) -> int:
-    """The previous manifest's version + 1, or 1; a manifest that does not parse refuses."""
+def next_version(outdir: Path) -> tuple[str, int]:
+    """The folder's channel and the previous manifest's version + 1, or a new channel and 1;
+    a manifest that does not parse refuses."""
     if os.path.lexists(outdir) and not outdir.is_dir():
         raise Refused(2, f"{outdir}: is not a folder")
     previous = outdir / mf.MANIFEST_NAME
     if not os.path.lexists(previous):
-        return 1
+        return mf.new_channel(), 1
     try:
         old = mf.parse(read_regular(previous, mf.MAX_MANIFEST_BYTES))
     except (UnreadableFileError, mf.ManifestError) as exc:
@@ -212,7 +213,7 @@ def next_version(outdir: Path) -> int:
                          "screen has ever seen it") from None
     if old.version >= mf.MAX_VERSION:
         raise Refused(2, f"{previous}: version {old.version} is the last one there is")
-    return old.version + 1
+    return old.channel, old.version + 1
 
 
 def load_key(path: str) -> minisign.SecretKey:
