@@ -75,7 +75,8 @@ def publish(deck: Path, outdir: Path, sign_key: str | None = None) -> mf.Manifes
     _self_check(mf.Manifest(channel, version, 0.0, logical[0], tuple(
         mf.Entry(path, "0" * 64, size) for path, size in zip(logical, sizes, strict=True))))
     entries, fresh = write_blobs(outdir, needed, logical)
-    manifest = mf.Manifest(channel, version, int(time.time() * 1000) / 1000, logical[0], tuple(entries))
+    published = int(time.time() * 1000) / 1000
+    manifest = mf.Manifest(channel, version, published, logical[0], tuple(entries))
     raw = manifest.to_json()
     _self_check(manifest)
     signature = outdir / mf.SIGNATURE_NAME
