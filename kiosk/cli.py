@@ -252,6 +252,9 @@ def build_parser() -> argparse.ArgumentParser:
     publish.add_argument("outdir", metavar="OUTDIR")
     publish.add_argument("--sign", metavar="KEY", default=None,
                          help="sign the manifest with this minisign secret key")
+    publish.add_argument("--root", metavar="DIR", default=None,
+                         help="the folder every published file must be inside (default: the "
+                              "deck's folder, or the one above it when the deck uses ../)")
     publish.set_defaults(func=cmd_publish)
 
     export = sub.add_parser("export", help="render every slide to PNG, plus a contact sheet")
