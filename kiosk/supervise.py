@@ -107,6 +107,15 @@ def status_for(run_args: list[str], posix: bool = os.name == "posix") -> tuple[P
     return runtime_dir() / f"supervised-screen-{number}.json", True
 
 
+def _shown(arg: str) -> str:
+    """An argument as the log may show it: a deck URL's password or token masked (#15)."""
+    if "://" not in arg:
+        return arg
+    from kiosk.core.feeds.redact import redact_url
+
+    return redact_url(arg)
+
+
 class Supervisor:
     def __init__(self, command: list[str], status_file: Path | None,
                  spawn: Callable[[list[str], int | None], Child] = spawn_child,
@@ -170,7 +179,7 @@ class Supervisor:
         self.last_status = last
         self.heard_from = False
         log.info("show started (pid %s): %s", getattr(self.child, "pid", "?"),
-                 " ".join(self.command))
+                 " ".join(_shown(arg) for arg in self.command))
         self.notify("READY=1")
 
     def _exited(self, code: int, now: float) -> float | None:

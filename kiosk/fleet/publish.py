@@ -8,10 +8,18 @@ is reused if its bytes really hash to its name. Then the signature (with ``--sig
 signature and its files. Old blobs are never deleted: screens still downloading the previous
 version need them.
 
-Logical paths are relative to the common folder of all those files, so the deck's own
-relative references (``image: ../assets/photos/x.webp``) resolve the same way once a screen
-unpacks the bundle; a reference that would not (an absolute path, ``~``) is refused. That is
-proved, not assumed: the deck is loaded again from a copy laid out as a screen lays it out.
+Logical paths are relative to the root folder, so the deck's own relative references
+(``image: ../assets/photos/x.webp``) resolve the same way once a screen unpacks the bundle; a
+reference that would not (an absolute path, ``~``) is refused. That is proved, not assumed:
+the deck is loaded again from a copy laid out as a screen lays it out.
+
+Only what lies in the root is published (:func:`choose_root`): the deck's folder, or the one
+above it when the deck reaches up with ``../``, or ``--root``. A file outside it, a symbolic
+link that leads out of it, or a hidden file is refused: a deck, which anyone may have edited,
+cannot make the publisher ship ``~/.ssh`` or ``/etc/passwd`` (attacker's review).
+
+Each file is read once (:func:`read_all`): the copy that is checked and the blobs that are
+written come from the same bytes, so an edit saved in between is never published unchecked.
 
 Exit codes: 0 published, 1 the deck is refused, 2 the key, its password or OUTDIR is unusable.
 """
@@ -56,25 +64,30 @@ class Needed:
 
 def main(args: argparse.Namespace) -> int:
     try:
-        publish(Path(args.deck), Path(args.outdir), args.sign)
+        root = getattr(args, "root", None)
+        publish(Path(args.deck), Path(args.outdir), args.sign,
+                Path(root) if root else None)
     except Refused as exc:
         print(str(exc), file=sys.stderr)
         return exc.code
     return 0
 
 
-def publish(deck: Path, outdir: Path, sign_key: str | None = None) -> mf.Manifest:
+def publish(deck: Path, outdir: Path, sign_key: str | None = None,
+            root: Path | None = None) -> mf.Manifest:
     """Publish ``deck`` into ``outdir``; raises :class:`Refused` with the exit code."""
     result = check_deck(deck)
     needed = needed_files(result)
-    root, logical = logical_paths(needed)
-    check_unpacked(result, needed, root)
+    top = choose_root(deck, needed, root)
+    _, logical = logical_paths(needed, top)
+    contents = read_all(needed)
+    check_unpacked(result, needed, top, contents)
     channel, version = next_version(outdir)
     key = load_key(sign_key) if sign_key else None
-    sizes = _sizes(needed)
+    sizes = [len(contents[n.file]) for n in needed]
     _self_check(mf.Manifest(channel, version, 0.0, logical[0], tuple(
         mf.Entry(path, "0" * 64, size) for path, size in zip(logical, sizes, strict=True))))
-    entries, fresh = write_blobs(outdir, needed, logical)
+    entries, fresh = write_blobs(outdir, needed, logical, contents)
     published = int(time.time() * 1000) / 1000
     manifest = mf.Manifest(channel, version, published, logical[0], tuple(entries))
     raw = manifest.to_json()
@@ -144,14 +157,53 @@ def asset_fields(deck: Deck | None) -> list[tuple[PathKey, Path]]:
     return found
 
 
-def logical_paths(needed: list[Needed]) -> tuple[Path, list[str]]:
-    """The common folder, and each file's path relative to it, checked as a screen checks."""
+def choose_root(deck: Path, needed: list[Needed], given: Path | None) -> Path:
+    """The folder every published file must lie in: ``given`` (--root), else the deck's
+    folder, or the one above it when the deck's files reach there; never further, never
+    the file system's root or the home folder itself. Each file's real path (symbolic links
+    followed) must be inside it, and no part of its path may be hidden (``.ssh``)."""
+    deck_dir = Path(os.path.abspath(deck)).parent
+    if given is not None:
+        root = Path(os.path.abspath(given))
+        if not root.is_dir():
+            raise Refused(2, f"--root {given}: is not a folder")
+    else:
+        root = deck_dir
+        if any(not _inside(n.file, root) for n in needed):
+            root = deck_dir.parent
+    real_root = Path(os.path.realpath(root))
+    home = Path(os.path.realpath(Path.home()))
+    if real_root == Path(real_root.anchor) or real_root == home:
+        raise Refused(1, f"{root}: the files would be published from "
+                         f"{'the home folder' if real_root == home else 'the top of the disk'}"
+                         "; keep the deck and its files in a folder of their own")
+    for n in needed:
+        if not _inside(n.file, root):
+            raise Refused(1, f"{display_path(n.file)}: is outside {display_path(root)}, the "
+                             "folder published with this deck (the deck's folder, or the one "
+                             "above it); move it there, or pass --root to publish from a "
+                             "wider folder")
+        real = Path(os.path.realpath(n.file))
+        if not _inside(real, real_root):
+            raise Refused(1, f"{display_path(n.file)}: is a link to {real}, outside "
+                             f"{display_path(root)}; copy the file in instead of linking it")
+        hidden = [part for part in Path(os.path.relpath(n.file, root)).parts
+                  if part.startswith(".")]
+        if hidden:
+            raise Refused(1, f"{display_path(n.file)}: {hidden[0]} is hidden; hidden files "
+                             "and folders are never published")
+    return root
+
+
+def _inside(file: Path, folder: Path) -> bool:
     try:
-        root = Path(os.path.commonpath([str(n.file.parent) for n in needed]))
-    except ValueError:
-        drives = sorted({n.file.drive or n.file.anchor for n in needed})
-        raise Refused(1, f"the deck's files are on different drives ({', '.join(drives)}): "
-                         "a bundle keeps one folder tree; move them onto one drive") from None
+        return os.path.commonpath([str(file), str(folder)]) == str(folder)
+    except ValueError:  # another drive
+        return False
+
+
+def logical_paths(needed: list[Needed], root: Path) -> tuple[Path, list[str]]:
+    """Each file's path relative to ``root``, checked as a screen checks it."""
     out: list[str] = []
     for n in needed:
         path = PurePath(os.path.relpath(n.file, root)).as_posix()
@@ -163,18 +215,35 @@ def logical_paths(needed: list[Needed]) -> tuple[Path, list[str]]:
     return root, out
 
 
-def check_unpacked(result: LoadResult, needed: list[Needed], root: Path) -> None:
-    """Load the deck from a copy laid out as a screen unpacks it: every include and asset
-    must resolve inside that copy, where the bundle puts it. Photos are not copied (a
-    missing photo is only a placeholder there); their resolved paths are compared."""
+def read_all(needed: list[Needed]) -> dict[Path, bytes]:
+    """Every file's bytes, read once (regular files only, bounded): what is checked is
+    what is published."""
+    contents: dict[Path, bytes] = {}
+    total = 0
+    for n in needed:
+        data = _read(n.file)
+        total += len(data)
+        if total > mf.MAX_TOTAL_BYTES:
+            raise Refused(1, f"the deck's files are over {format_size(mf.MAX_TOTAL_BYTES)} "
+                             "in all; a bundle holds at most that")
+        contents[n.file] = data
+    return contents
+
+
+def check_unpacked(result: LoadResult, needed: list[Needed], root: Path,
+                   contents: dict[Path, bytes]) -> None:
+    """Load the deck from a copy laid out as a screen unpacks it, made of the very bytes
+    that will be published: every include and asset must resolve inside that copy, where
+    the bundle puts it, and the copy must load without a problem (an edit saved since the
+    first check is checked here, or refused)."""
     from kiosk.core.loader import load_deck
 
     with tempfile.TemporaryDirectory(prefix="kiosk-publish-") as temp:
         top = Path(os.path.abspath(temp))
         copies = {n.file: top / os.path.relpath(n.file, root) for n in needed}
-        for n in needed[:len(result.files)]:
+        for n in needed:
             copies[n.file].parent.mkdir(parents=True, exist_ok=True)
-            copies[n.file].write_bytes(_read(n.file))
+            copies[n.file].write_bytes(contents[n.file])
         unpacked = load_deck(copies[needed[0].file])
         here = [Path(f) for f in unpacked.files]
         if len(here) != len(result.files):  # cannot happen: the same text, the same includes
@@ -184,7 +253,7 @@ def check_unpacked(result: LoadResult, needed: list[Needed], root: Path) -> None
                 raise Refused(1, f"{display_path(Path(original))}: an include names it by "
                                  "an absolute path (or ~): a screen would not find it in the "
                                  "bundle; write it relative to the including file")
-        if unpacked.deck is None:
+        if unpacked.deck is None or unpacked.problems:
             problem = unpacked.problems[0] if unpacked.problems else "cannot be loaded"
             raise Refused(1, f"the deck does not load once unpacked: {problem}")
         theirs = dict(asset_fields(unpacked.deck))
@@ -238,8 +307,8 @@ def load_key(path: str) -> minisign.SecretKey:
         raise Refused(2, f"cannot sign: {exc}") from None
 
 
-def write_blobs(outdir: Path, needed: list[Needed],
-                logical: list[str]) -> tuple[list[mf.Entry], list[mf.Entry]]:
+def write_blobs(outdir: Path, needed: list[Needed], logical: list[str],
+                contents: dict[Path, bytes]) -> tuple[list[mf.Entry], list[mf.Entry]]:
     """Every file as ``files/<sha256>`` (reused when valid); the entries and the new ones."""
     blobs = outdir / mf.FILES_DIR
     try:
@@ -250,7 +319,7 @@ def write_blobs(outdir: Path, needed: list[Needed],
     fresh: list[mf.Entry] = []
     done: set[str] = set()
     for n, path in zip(needed, logical, strict=True):
-        data = _read(n.file)
+        data = contents[n.file]
         entry = mf.Entry(path, hashlib.sha256(data).hexdigest(), len(data))
         entries.append(entry)
         if entry.sha256 in done:
@@ -280,16 +349,6 @@ def _read(file: Path) -> bytes:
         return read_regular(file, mf.MAX_FILE_BYTES)
     except UnreadableFileError as exc:
         raise Refused(1, f"cannot publish: {exc}") from None
-
-
-def _sizes(needed: list[Needed]) -> list[int]:
-    sizes = []
-    for n in needed:
-        try:
-            sizes.append(os.stat(n.file).st_size)
-        except OSError as exc:
-            raise Refused(1, f"{display_path(n.file)}: cannot publish: {_reason(exc)}") from None
-    return sizes
 
 
 def _self_check(manifest: mf.Manifest) -> None:
