@@ -1,0 +1,1 @@
+"""Services for running a hall of screens: Prometheus metrics and MQTT (#16)."""

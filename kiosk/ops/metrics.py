@@ -1,0 +1,266 @@
+"""Prometheus metrics: ``kiosk run --metrics [HOST:]PORT`` serves ``/metrics`` (#16).
+
+The numbers are kept in the metric objects of a registry of our own (not the global one:
+tests run several shows in one process). The UI thread sets them from the show's telemetry
+(slide changes, interactions, visits, frames, reloads) and from the status document once a
+second (feeds, paused, the deck); prometheus_client's own HTTP server answers scrapes on its
+daemon threads and reads only those objects, which are thread-safe. A scrape never touches
+Qt and the UI thread never waits for a scrape.
+
+Every label value is bounded and free of secrets: feed names are the deck's own keys (never
+their URLs), interaction kinds and reload results come from fixed lists, slide labels are
+1-based slide numbers within the deck on screen.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ipaddress
+import logging
+import math
+import re
+import threading
+from typing import TYPE_CHECKING, Any
+
+from prometheus_client import (
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    Info,
+    PlatformCollector,
+    ProcessCollector,
+    start_http_server,
+)
+
+import kiosk
+from kiosk.core.telemetry import INTERACTION_KINDS, Listener
+
+if TYPE_CHECKING:
+    import argparse
+
+    from kiosk.qt.controller import Show
+
+log = logging.getLogger(__name__)
+
+LATE_S = 1 / 60  # a frame that took longer missed a 60 Hz refresh (16.7 ms)
+FRAME_BUCKETS = (0.001, 0.002, 0.004, 0.008, 0.012, LATE_S, 0.025, 0.033, 0.05, 0.1, 0.25)
+FEED_STATES = {"ok": 0, "stale": 1, "error": 2}
+RELOAD_RESULTS = ("ok", "error")
+LABEL_MAX = 64  # characters of the deck's title in kiosk_info
+CLOSE_WAIT_S = 2.0  # at exit, for the server's thread to end
+
+_ADDRESS = re.compile(r"^(?:(?:\[(?P<v6>[^\]\s]+)\]|(?P<host>[A-Za-z0-9.\-]+)):)?"
+                      r"(?P<port>\d{1,5})$")
+
+
+def parse_address(value: str) -> tuple[str, int]:
+    """``PORT``, ``HOST:PORT`` or ``[IPv6]:PORT`` → (host, port); ValueError says what is
+    wrong and what is allowed."""
+    text = value.strip()
+    match = _ADDRESS.match(text)
+    allowed = ("use PORT, HOST:PORT or [IPv6]:PORT, for example 9100, 0.0.0.0:9100 or "
+               "[::1]:9100")
+    if match is None:
+        if text.count(":") > 1 and not text.startswith("["):
+            raise ValueError(f"--metrics {value!r}: an IPv6 address goes in brackets; {allowed}")
+        raise ValueError(f"--metrics {value!r} is not an address; {allowed}")
+    port = int(match["port"])
+    if port > 65535:
+        raise ValueError(f"--metrics {value!r}: the port must be 0 to 65535")
+    if match["v6"] is not None:
+        try:
+            ipaddress.IPv6Address(match["v6"])
+        except ValueError:
+            raise ValueError(f"--metrics {value!r}: {match['v6']!r} is not an IPv6 "
+                             f"address; {allowed}") from None
+        return match["v6"], port
+    return match["host"] or "127.0.0.1", port
+
+
+class ShowMetrics(Listener):
+    """The metric objects, and the telemetry listener that keeps them up to date."""
+
+    def __init__(self, registry: CollectorRegistry) -> None:
+        self.registry = registry
+        ProcessCollector(registry=registry)
+        PlatformCollector(registry=registry)
+        self.info = Info("kiosk", "The show's version and the deck it plays (deck: its title; "
+                         "deck_version: a published deck's version, else empty)",
+                         registry=registry)
+        self.slide_index = Gauge("kiosk_slide_index", "The slide on screen, 0-based (the "
+                                 "deck's first slide is 0)", registry=registry)
+        self.slide_changes = Counter("kiosk_slide_changes", "Slide changes, for any reason",
+                                     registry=registry)
+        self.frame_seconds = Histogram("kiosk_frame_seconds", "Time to paint one frame",
+                                       buckets=FRAME_BUCKETS, registry=registry)
+        self.frames_late = Counter("kiosk_frames_late", "Frames whose paint took over "
+                                   "16.7 ms (a missed 60 Hz refresh)", registry=registry)
+        self.feed_state = Gauge("kiosk_feed_state", "Each live data source: 0 ok, 1 stale "
+                                "(no fresh value within its stale_after), 2 error",
+                                ["source"], registry=registry)
+        self.feed_age = Gauge("kiosk_feed_age_seconds", "Seconds since each live data "
+                              "source's last good value (absent until it has one)",
+                              ["source"], registry=registry)
+        self.reloads = Counter("kiosk_deck_reloads", "Deck reloads by result: ok (the new "
+                               "deck is playing) or error (refused; the last good one plays)",
+                               ["result"], registry=registry)
+        self.interactions = Counter("kiosk_interactions", "What visitors and operators did, "
+                                    "by kind: " + ", ".join(INTERACTION_KINDS),
+                                    ["kind"], registry=registry)
+        self.paused = Gauge("kiosk_paused", "1 while auto-play is paused or held, else 0",
+                            registry=registry)
+        self.slide_interactions = Counter("kiosk_slide_interactions", "Interactions by slide "
+                                          "(the 1-based slide number)", ["slide"],
+                                          registry=registry)
+        self.slide_dwell = Counter("kiosk_slide_dwell_seconds", "Seconds each slide (1-based "
+                                   "number) was on screen while a visitor was active",
+                                   ["slide"], registry=registry)
+        for result in RELOAD_RESULTS:  # present at 0, so increase() sees the first one
+            self.reloads.labels(result)
+        for kind in INTERACTION_KINDS:
+            self.interactions.labels(kind)
+        self.slides = 0  # the deck's length, bounding the slide labels
+        self._sources: set[str] = set()
+        self._index = 0
+        self._active_since: float | None = None  # a visit in progress: since when counted
+
+    # ------------------------------------------------------------------ telemetry (UI thread)
+    def slide(self, t: float, index: int, reason: str) -> None:
+        self._flush_dwell(t)
+        self._index = index
+        self.slide_index.set(index)
+        self.slide_changes.inc()
+
+    def interaction(self, t: float, kind: str, index: int) -> None:
+        self.interactions.labels(kind if kind in INTERACTION_KINDS else "other").inc()
+        label = self._slide_label(index)
+        if label is not None:
+            self.slide_interactions.labels(label).inc()
+
+    def visit(self, t: float, active: bool) -> None:
+        self._flush_dwell(t)
+        self._active_since = t if active else None
+
+    def frame(self, seconds: float) -> None:
+        self.frame_seconds.observe(seconds)
+        if seconds > LATE_S:
+            self.frames_late.inc()
+
+    def reload(self, result: str) -> None:
+        self.reloads.labels(result if result in RELOAD_RESULTS else "error").inc()
+
+    def _slide_label(self, index: int) -> str | None:
+        return str(index + 1) if 0 <= index < self.slides else None
+
+    def _flush_dwell(self, t: float) -> None:
+        """Count the visit's time on the slide on screen up to ``t``."""
+        if self._active_since is None:
+            return
+        seconds = t - self._active_since
+        self._active_since = t
+        label = self._slide_label(self._index)
+        if label is not None and 0 < seconds < 86400:  # a clock jump counts nothing
+            self.slide_dwell.labels(label).inc(seconds)
+
+    # ------------------------------------------------------------------ status (UI thread)
+    def status(self, document: dict[str, Any], show: Show, wall: float) -> None:
+        """Once a second: the deck, paused, the slide, the feeds; dwell so far."""
+        deck = show.deck
+        self.slides = len(deck.slides)
+        title = (deck.title.en or deck.title.zh or "").strip()[:LABEL_MAX]
+        version = show.remote.version if show.remote is not None else None
+        self.info.info({"version": kiosk.__version__, "deck": title,
+                        "deck_version": "" if version is None else str(version)})
+        self.paused.set(1 if document.get("paused") else 0)
+        slide = document.get("slide") or {}
+        if isinstance(slide.get("index"), int):
+            self._index = slide["index"]
+            self.slide_index.set(slide["index"])
+        self._flush_dwell(wall)
+        sources = document.get("sources") or {}
+        for name, info in sources.items():
+            self.feed_state.labels(name).set(FEED_STATES.get(info.get("state"), 2))
+            updated = show.hub.feeds[name].updated if name in show.hub.feeds else None
+            if updated is not None and math.isfinite(updated):
+                self.feed_age.labels(name).set(max(0.0, wall - updated))
+            elif name in self._sources:
+                _remove(self.feed_age, name)
+        for gone in self._sources - set(sources):  # a feed the deck no longer has
+            _remove(self.feed_state, gone)
+            _remove(self.feed_age, gone)
+        self._sources = set(sources)
+
+
+def _remove(metric: Gauge, label: str) -> None:
+    with contextlib.suppress(KeyError):
+        metric.remove(label)
+
+
+class Metrics:
+    """The running exporter; :meth:`close` stops its server. ``port`` is the bound port (None
+    when it did not start: a bad address or a port in use, logged once)."""
+
+    def __init__(self, show: Show, host: str | None = None, port: int | None = None) -> None:
+        self.show = show
+        self.host, self.port = host, port
+        self.metrics: ShowMetrics | None = None
+        self._server: Any = None
+        self._thread: threading.Thread | None = None
+
+    @property
+    def url(self) -> str | None:
+        if self.port is None or self.host is None:
+            return None
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}/metrics"
+
+    def _serve(self) -> bool:
+        assert self.host is not None and self.port is not None
+        registry = CollectorRegistry(auto_describe=True)
+        metrics = ShowMetrics(registry)
+        try:
+            self._server, self._thread = start_http_server(self.port, self.host, registry)
+        except OSError as exc:  # in use, no such address, not allowed
+            log.error("--metrics %s:%s: cannot listen there (%s); the show goes on without "
+                      "metrics", self.host, self.port, exc.strerror or exc)
+            self.port = None
+            return False
+        self.port = self._server.server_address[1]
+        self.metrics = metrics
+        self.show.telemetry.add(metrics)
+        metrics.status(self.show.status_document(), self.show, self.show.wall())
+        metrics.slide_index.set(self.show.window.index)
+        self.show.watch_status(self._on_status)
+        log.info("metrics at %s", self.url)
+        return True
+
+    def _on_status(self, document: dict[str, Any]) -> None:
+        if self.metrics is not None:
+            self.metrics.status(document, self.show, self.show.wall())
+
+    def close(self) -> None:
+        metrics, self.metrics = self.metrics, None
+        if metrics is not None:
+            with contextlib.suppress(ValueError):
+                self.show.telemetry.listeners.remove(metrics)
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._server = None
+        if self._thread is not None:
+            self._thread.join(CLOSE_WAIT_S)
+            self._thread = None
+
+
+def start(args: argparse.Namespace, show: Show) -> Metrics:
+    """Serve /metrics at ``args.metrics``; a bad address or a port in use is logged in one
+    line and the show goes on without metrics."""
+    try:
+        host, port = parse_address(str(args.metrics))
+    except ValueError as exc:
+        log.error("%s; the show goes on without metrics", exc)
+        return Metrics(show)
+    exporter = Metrics(show, host, port)
+    exporter._serve()
+    return exporter
