@@ -1,6 +1,6 @@
 """Steady state and idle: memory (PSS) and CPU of the running show, under Xvfb 1920x1080.
 
-    .venv/bin/python bench/steady.py [--frozen PATH] [--quick]
+    .venv/bin/python bench/steady.py [--frozen PATH] [--quick] [--extra-args "--metrics 9100"]
 
 1. Auto-play of the demo deck with every live feed refreshing once a second: proportional
    memory (sum of PSS from /proc/PID/smaps_rollup, child processes included) after 30 s,
@@ -8,7 +8,9 @@
 2. Idle: a single static figures slide with a 60 s duration. After its count-up has ended
    (5 s), CPU over the next 30 s. Nothing should repaint.
 The show runs as a separate process, started like an operator would (``kiosk run``).
-``--quick`` shortens the windows to 10/20/10 s for a smoke run. Prints ``name=value`` lines.
+``--quick`` shortens the windows to 10/20/10 s for a smoke run. ``--extra-args`` adds options to
+both ``kiosk run`` commands (the cost of ``--metrics`` or ``--mqtt``, #16). Prints ``name=value``
+lines.
 Targets (issue #7): at most 135 MB PSS; at most 6 % of a core auto-playing, 1 % idle.
 """
 
@@ -16,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -95,6 +98,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--frozen", help="run this frozen kiosk executable instead of source")
     parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--extra-args", default="", metavar="ARGS",
+                        help="more kiosk run options, one shell-quoted string")
     args = parser.parse_args()
     settle, window, idle = (10, 20, 10) if args.quick else (30, 60, 30)
 
@@ -106,9 +111,10 @@ def main() -> int:
                    KIOSK_CACHE_DIR=str(work / "cache"), KIOSK_RUNTIME_DIR=str(work / "run"))
         kiosk = [args.frozen] if args.frozen else [sys.executable, "-m", "kiosk"]
         label = "frozen" if args.frozen else "source"
-        play = run_show([*kiosk, "run", str(live_demo_deck(work))], env,
+        extra = shlex.split(args.extra_args)
+        play = run_show([*kiosk, "run", str(live_demo_deck(work)), *extra], env,
                         [("wait", settle), ("cpu", window)])
-        still = run_show([*kiosk, "run", str(static_deck(work))], env,
+        still = run_show([*kiosk, "run", str(static_deck(work)), *extra], env,
                          [("wait", 5), ("cpu", idle)])
     finally:
         server.terminate()
