@@ -148,7 +148,76 @@ class SimSource(_SourceBase):
         return self
 
 
-Source = Annotated[HttpSource | FileSource | SimSource, Field(discriminator="kind")]
+MQTT_MAX_BYTES = 10_000_000  # a payload is held whole in memory: at most 10 MB
+MQTT_DEFAULT_STALE_S = 300.0  # no refresh to count in: a sensor's message every few minutes
+_BROKER_RE = re.compile(r"^(?P<scheme>mqtts?)://(?P<host>\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.\-_]+)"
+                        r"(?::(?P<port>\d{1,5}))?/?$")
+
+
+class MqttSource(_Model):
+    """Values a sensor or another system publishes on an MQTT topic (pushed, not polled)."""
+
+    kind: Literal["mqtt"]
+    topic: str = Field(description="the one topic to read: hall/sensors/temp (no + or #)")
+    field: str | None = Field(None, description="dotted path into a JSON payload: data.value; "
+                                                "default: the whole payload")
+    broker: str | None = Field(
+        None, description="mqtt://host[:port] or mqtts://host[:port], no user name or "
+                          "password; default: the show's --mqtt broker, with its login")
+    stale_after: Duration | None = Field(
+        None, description="after this long without a message, the slide shows a stale badge; "
+                          "default: 5 min")
+    window: int = Field(300, ge=1, le=100_000, description="series keep at most this many points")
+    max_bytes: int = Field(65_536, ge=1, le=MQTT_MAX_BYTES,
+                           description="payloads larger than this are refused")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_refresh(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "refresh" in data:
+            raise ValueError("refresh: an mqtt feed has none: its values arrive when they are "
+                             "published; remove it, and set stale_after: to say how old a "
+                             "value may be before the slide says so")
+        return data
+
+    @field_validator("topic")
+    @classmethod
+    def _one_topic(cls, value: str) -> str:
+        if not value:
+            raise ValueError("the topic is empty; name the one topic the value is published "
+                             "on, e.g. hall/sensors/temp")
+        wild = sorted({c for c in value if c in "+#"})
+        if wild:
+            what = "+ and # (MQTT wildcards)" if len(wild) == 2 else f"{wild[0]} (an MQTT wildcard)"
+            raise ValueError(f"{what} cannot be in a feed's topic: a feed shows one value, so "
+                             f"it reads one topic; name it in full, e.g. hall/sensors/temp")
+        if any(ord(c) < 32 or 127 <= ord(c) < 160 for c in value):
+            raise ValueError("the topic has a control character (a tab or a line break?); "
+                             "allowed: letters, digits, / and other printable characters")
+        if len(value.encode("utf-8")) > 65_535:
+            raise ValueError("the topic is longer than MQTT allows (65,535 bytes)")
+        return value
+
+    @field_validator("broker")
+    @classmethod
+    def _broker_url(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        if re.match(r"^mqtts?://[^/]*@", value):
+            raise ValueError("a user name or password cannot be in the deck (decks are shared "
+                             "content): leave broker: out to use the show's --mqtt broker "
+                             "with its --mqtt-password-file, or name a broker open to read")
+        match = _BROKER_RE.match(value)
+        if match is None:
+            raise ValueError(f"expected mqtt://host[:port] or mqtts://host[:port] (TLS), "
+                             f"got {value!r}")
+        if match["port"] is not None and not 1 <= int(match["port"]) <= 65_535:
+            raise ValueError(f"port {match['port']} is not 1 to 65535")
+        return value
+
+
+Source = Annotated[HttpSource | FileSource | SimSource | MqttSource,
+                   Field(discriminator="kind")]
 
 # ---------------------------------------------------------------- slides
 
@@ -647,7 +716,7 @@ class Deck(_Model):
 
 AnySlide = TitleSlide | FiguresSlide | ChartSlide | PhotoSlide
 SLIDE_TYPES: tuple[str, ...] = ("title", "figures", "chart", "photo")
-SOURCE_KINDS: tuple[str, ...] = ("http", "file", "sim")
+SOURCE_KINDS: tuple[str, ...] = ("http", "file", "sim", "mqtt")
 
 
 def _texts(node: Any, path: tuple[str | int, ...]) -> Iterator[tuple[tuple[str | int, ...], Text]]:

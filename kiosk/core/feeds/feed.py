@@ -7,18 +7,23 @@ from collections import deque
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from kiosk.core.deck import FileSource, HttpSource, SimSource
+from kiosk.core.deck import MQTT_DEFAULT_STALE_S, FileSource, HttpSource, MqttSource, SimSource
 from kiosk.core.feeds.parse import Point
 
 FeedState = Literal["ok", "stale", "error"]
-Spec = HttpSource | FileSource | SimSource
+Spec = HttpSource | FileSource | SimSource | MqttSource
 BACKOFF_CAP_S = 60.0
 FILE_POLL_S = 0.5  # a rewritten file reaches the screen within about a second
 
 
 def default_stale_after(spec: Spec) -> float:
-    """When the deck sets no ``stale_after``: three missed refreshes, at least 10 s."""
-    return spec.stale_after if spec.stale_after is not None else max(10.0, 3 * spec.refresh)
+    """When the deck sets no ``stale_after``: three missed refreshes, at least 10 s; an mqtt
+    feed, which is pushed and has no refresh, 5 minutes without a message."""
+    if spec.stale_after is not None:
+        return spec.stale_after
+    if isinstance(spec, MqttSource):
+        return MQTT_DEFAULT_STALE_S
+    return max(10.0, 3 * spec.refresh)
 
 
 @dataclass(frozen=True)
@@ -74,7 +79,7 @@ class Feed:
         self.next_due = now + self.interval()
 
     def unchanged(self, now: float) -> None:
-        """A file that did not change: no new data, no failure."""
+        """A file that did not change, an mqtt feed subscribed again: no failure now."""
         self.error = None
         self.failures = 0
         self.next_due = now + self.interval()
@@ -94,6 +99,8 @@ class Feed:
 
     # ------------------------------------------------------------------ timing
     def interval(self) -> float:
+        if isinstance(self.spec, MqttSource):  # pushed: a third of stale_after between values
+            return default_stale_after(self.spec) / 3
         if isinstance(self.spec, FileSource):
             return min(self.spec.refresh, FILE_POLL_S)
         return self.spec.refresh
@@ -101,7 +108,8 @@ class Feed:
     def backoff(self) -> float:
         """refresh x 2^(failures-1), capped, times a random 0.5-1.0 (jitter)."""
         growth = float(2 ** min(self.failures - 1, 16))
-        base = min(max(BACKOFF_CAP_S, self.spec.refresh), self.spec.refresh * growth)
+        refresh = self.interval() if isinstance(self.spec, MqttSource) else self.spec.refresh
+        base = min(max(BACKOFF_CAP_S, refresh), refresh * growth)
         return base * (0.5 + 0.5 * self._rng.random())
 
     # ------------------------------------------------------------------ state

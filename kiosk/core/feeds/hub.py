@@ -17,16 +17,20 @@ import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kiosk.core.background import Job
-from kiosk.core.deck import FileSource, HttpSource, SimSource
+from kiosk.core.deck import FileSource, HttpSource, MqttSource, SimSource
 from kiosk.core.feeds import cache
-from kiosk.core.feeds.feed import Feed, FeedState, Spec
+from kiosk.core.feeds.feed import Feed, FeedState, Reading, Spec
 from kiosk.core.feeds.fetch import Simulator, fetch_file, fetch_http, load_replay
 from kiosk.core.feeds.parse import FeedError
 from kiosk.core.feeds.redact import redact
 from kiosk.core.files import write_atomic
+
+if TYPE_CHECKING:
+    from kiosk.core.feeds.mqtt import LinkState, MqttFeeds
+    from kiosk.ops.mqtt_config import BrokerConfig
 
 log = logging.getLogger(__name__)
 PERSIST_EVERY_S = 10.0
@@ -44,8 +48,11 @@ class _Fetch:
 
 
 class FeedHub:
+    """``mqtt``: the show's own broker (``--mqtt``), for ``kind: mqtt`` sources that name
+    none; its login is used for it only."""
+
     def __init__(self, sources: dict[str, Spec], now: float, wall: float,
-                 cache_dir: Path | None = None) -> None:
+                 cache_dir: Path | None = None, mqtt: BrokerConfig | None = None) -> None:
         self.feeds = {name: Feed(name, spec, now) for name, spec in sources.items()}
         self._sims = {name: Simulator(spec) for name, spec in sources.items()
                       if isinstance(spec, SimSource)}
@@ -57,6 +64,13 @@ class FeedHub:
         for feed in self.feeds.values():
             self._restore(feed, wall)
             self._states[feed.name] = feed.state(wall)
+        self.mqtt: MqttFeeds | None = None  # pushed feeds: one client per broker (#16)
+        self._links: dict[str, LinkState] = {}  # per mqtt feed: the state last applied
+        pushed = {name: spec for name, spec in sources.items() if isinstance(spec, MqttSource)}
+        if pushed:
+            from kiosk.core.feeds.mqtt import MqttFeeds
+
+            self.mqtt = MqttFeeds(pushed, mqtt)
 
     # ------------------------------------------------------------------ the loop
     def tick(self, now: float, wall: float) -> set[str]:
@@ -77,7 +91,10 @@ class FeedHub:
                 self._fail(self.feeds[name], f"timed out after {fetch.timeout:g} s", now)
                 changed.add(name)
         for feed in self.feeds.values():
-            if (_due(feed, now) and feed.name not in self._pending
+            if isinstance(feed.spec, MqttSource):
+                if self._guarded(feed, now, self._take, wall):
+                    changed.add(feed.name)
+            elif (_due(feed, now) and feed.name not in self._pending
                     and self._guarded(feed, now, self._step, wall)):
                 changed.add(feed.name)
         for feed in self.feeds.values():
@@ -102,6 +119,35 @@ class FeedHub:
         elif isinstance(spec, SimSource):  # a replay's CSV: read off the UI thread (#18 A)
             self._start(feed, now, FILE_TIMEOUT_S, load_replay, spec)
         return False
+
+    def _take(self, feed: Feed, now: float, wall: float) -> bool:
+        """An mqtt feed: its newest message since the last tick, then how its broker is
+        doing. A broker down is said in ``error`` and the data goes stale in its time (not
+        an error at once: a sensor's broker restarting is no fault of the data); a login or
+        subscription refused, or a payload that is not a value, is an error (True: changed)."""
+        assert self.mqtt is not None
+        changed = False
+        message = self.mqtt.take(feed.name)
+        if message is not None:
+            value, error = message
+            if error is not None or value is None:
+                raise FeedError(error or "no value")
+            feed.accept(Reading(value, wall), now)
+            self._persist(feed, wall)
+            changed = True
+        link = self.mqtt.state(feed.name)
+        before = self._links.get(feed.name)
+        if link != before:
+            self._links[feed.name] = link
+            said = redact(before.message, feed.spec) if before and before.message else None
+            if link.kind == "refused":
+                self._fail(feed, link.message or "refused", now)
+            elif link.kind == "down":
+                feed.error = link.message
+            elif said is not None and feed.error == said:
+                feed.unchanged(now)  # the broker's refusal or absence is over
+            changed = True
+        return changed
 
     def _start(self, feed: Feed, now: float, timeout: float, fn: Any, *args: Any) -> None:
         try:
@@ -188,6 +234,8 @@ class FeedHub:
             if wall is not None:
                 self._persist(feed, wall, force=True)
         self._pending.clear()
+        if self.mqtt is not None:
+            self.mqtt.close()
 
     # ------------------------------------------------------------------ offline cache
     def _cache_file(self, feed: Feed) -> Path | None:
