@@ -8,14 +8,21 @@ plays at once. :meth:`Puller.poll` is one check, run on a worker thread:
 1. GET the manifest, conditional (``If-None-Match`` / ``If-Modified-Since``) when the cached
    current bundle is the one on screen; 304 means nothing new and nothing else is fetched.
 2. Parse it strictly; with a trusted key, fetch ``manifest.json.minisig`` and verify it.
-3. Refuse a lower version than the one on screen, and the same version with other bytes.
+   Refuse another published folder's manifest: the screen follows the channel of the first
+   manifest it accepted for this URL (trust on first use; with ``--trust`` only a manifest
+   signed by the team's key can be that first one).
+3. Refuse a lower version than the one on screen or last received (the rollback floor),
+   and the same version with other bytes.
 4. Download only the files whose hashes the blob store lacks, each bounded by its listed
    size and a deadline, hashed before it enters the store.
 5. Unpack into a new bundle folder, load the deck (a deck with a problem is refused), and
    commit: the state file names it current, the bundle on screen becomes previous.
 
 Any failure raises :class:`FetchError` (one sentence, credentials masked) and leaves the
-cache's current and previous bundles as they were. Between polls, :meth:`Puller.delay`:
+cache's current and previous bundles as they were. A lost or damaged state file is
+rebuilt from the cached bundles: the highest version that verifies in full is current again,
+so neither the rollback floor nor the channel is lost with it, and an offline start still
+plays it. Between polls, :meth:`Puller.delay`:
 ``refresh`` after a success; after failures 5 s, doubling, capped at ``max(refresh, 300 s)``,
 each drawn at random in its upper half (screens that lost the server together do not all
 come back in the same second), back to ``refresh`` at the first success.
@@ -23,6 +30,7 @@ come back in the same second), back to ``refresh`` at the first success.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 import logging
@@ -45,7 +53,7 @@ from kiosk.fleet.manifest import (
     ManifestError,
     parse,
 )
-from kiosk.fleet.remote import FetchError, Remote, header
+from kiosk.fleet.remote import FetchError, Remote, header, printable
 from kiosk.fleet.store import CacheError, Slot, State, Store, new_bundle_id, remove_tree
 
 if TYPE_CHECKING:
@@ -55,6 +63,7 @@ log = logging.getLogger(__name__)
 FIRST_BACKOFF = 5.0  # seconds after the first failure
 MAX_BACKOFF = 300.0  # the cap, unless ``refresh`` is longer
 MIN_RATE = 256 * 1024  # bytes/s: a file's deadline is ``timeout`` plus its size at this rate
+MAX_REBUILD = 8  # cached bundles tried, highest version first, when the state file is lost
 
 
 @dataclass(frozen=True)
@@ -115,15 +124,16 @@ class Puller:
         neither is usable; each reason is logged. Blocking: call it off the UI thread."""
         with self._lock:
             try:
-                state = self.store.load_state()
-            except CacheError as exc:
-                log.warning("deck %s: %s; nothing cached can be shown", self.display_url, exc)
+                state = self._state()
+            except OSError as exc:
+                log.warning("deck %s: the cache cannot be read: %s; nothing cached can be "
+                            "shown", self.display_url, exc.strerror or exc)
                 return None
             for name, slot in (("current", state.current), ("previous", state.previous)):
                 if slot is None:
                     continue
                 try:
-                    return self._verified(slot)
+                    return self._verified(slot, state.channel)
                 except CacheError as exc:
                     reason = str(exc)
                 except Exception as exc:  # never the show's end: the cache is only a cache
@@ -132,8 +142,58 @@ class Puller:
                             self.display_url, name, slot.version, self.remote.redact(reason))
             return None
 
-    def _verified(self, slot: Slot) -> tuple[Bundle, LoadResult]:
+    def _state(self) -> State:
+        """The state file; when it is absent or unusable, the state rebuilt from the cached
+        bundles (and written back), each problem logged once."""
+        try:
+            state = self.store.load_state()
+        except CacheError as exc:
+            problem = str(exc)
+        else:
+            if state.current is not None or not self.store.bundle_ids():
+                self._state_problem = None
+                return state
+            problem = "the cache's state file is missing"
+        state = self._rebuilt()
+        if problem != self._state_problem:  # once, not at every check until mended
+            if state.current is None:
+                log.warning("deck %s: %s; no cached bundle verifies: it is written afresh "
+                            "with the next version", self.display_url, problem)
+            else:
+                log.warning("deck %s: %s; rebuilt from the cached bundles: version %d is "
+                            "current", self.display_url, problem, state.current.version)
+        self._state_problem = problem
+        if state.current is not None:
+            with contextlib.suppress(OSError):  # read-only: rebuilt again at the next start
+                self.store.save_state(state)
+                self._state_problem = None
+        return state
+
+    def _rebuilt(self) -> State:
+        """The state the cached bundles tell: the highest version that verifies in full
+        (hashes, signature with a trusted key, deck) is current, its channel the one this
+        screen follows and its version the rollback floor; the next lower one of the same
+        channel is previous. Nothing is deleted here: a verified bundle is never lost with
+        the state file (a replayed older manifest would otherwise be taken)."""
+        current: Slot | None = None
+        channel: str | None = None
+        for slot in self.store.bundle_ids()[:MAX_REBUILD]:
+            try:
+                bundle, _ = self._verified(slot, channel)
+            except Exception:  # not usable: the next one
+                continue
+            if current is None:
+                current, channel = slot, bundle.manifest.channel
+            elif slot.version < current.version:
+                return State(current, slot, channel=channel)
+        return State(current, None, channel=channel)
+
+    def _verified(self, slot: Slot, channel: str | None) -> tuple[Bundle, LoadResult]:
         raw, manifest = self.store.read_manifest(slot)
+        if channel is not None and manifest.channel != channel:
+            raise CacheError(f"its manifest is for another published folder (channel "
+                             f"{manifest.channel[:8]}…), this screen follows channel "
+                             f"{channel[:8]}…")
         if self.trust is not None:
             from kiosk.fleet.minisign import SignatureError, verify
 
@@ -165,27 +225,18 @@ class Puller:
             raise FetchError(f"the previous check of {self.display_url} is still running")
         try:
             update = self._poll(playing)
-        except FetchError as exc:
-            raise FetchError(self.remote.redact(str(exc))) from None
+        except FetchError as exc:  # printable only: no escape, control or bidi character
+            raise FetchError(printable(self.remote.redact(str(exc))), exc.status) from None
         except OSError as exc:  # the cache folder: full disk, permissions
             message = f"cannot write the deck cache in {self.store.root}: {exc.strerror or exc}"
-            raise FetchError(self.remote.redact(message)) from None
+            raise FetchError(printable(self.remote.redact(message))) from None
         finally:
             self._lock.release()
         self.checked = self.wall()
         return update
 
     def _poll(self, playing: int | None) -> Update:
-        try:
-            state = self.store.load_state()
-        except CacheError as exc:
-            if str(exc) != self._state_problem:  # once, not at every check until mended
-                log.warning("deck %s: %s; it is written afresh with the next version",
-                            self.display_url, exc)
-            self._state_problem = str(exc)
-            state = State()
-        else:
-            self._state_problem = None
+        state = self._state()
         conditional = (playing is not None and state.current is not None
                        and state.current.version == playing)
         headers: dict[str, str] = {}
@@ -205,9 +256,30 @@ class Puller:
         except ManifestError as exc:
             raise FetchError(f"the manifest at {self.display_url} is unusable: {exc}") from None
         signature = self._signature(raw) if self.trust is not None else None
+        # The first manifest accepted for this URL sets the channel (trust on first use);
+        # from then on only that published folder's manifests are taken.
+        if state.channel is not None and manifest.channel != state.channel:
+            raise FetchError(f"this manifest is for another published folder (channel "
+                             f"{manifest.channel[:8]}…), this screen follows channel "
+                             f"{state.channel[:8]}… (to move this screen to another folder, "
+                             f"give it that folder's URL; if this folder was published afresh "
+                             f"on purpose, delete {self.store.root} and restart)")
         validators = (header(response, "ETag"), header(response, "Last-Modified"))
-        if playing is not None and manifest.version <= playing:
-            return self._not_newer(manifest, raw, playing, state, validators)
+        received = state.current.version if state.current is not None else 0
+        floor = max(playing or 0, received)
+        if manifest.version < floor:
+            where = "on screen" if floor == playing else "this screen received"
+            raise FetchError(f"version {manifest.version} is older than version {floor} "
+                             f"{where}: rollback refused (if version {floor} on this screen "
+                             f"is wrong, delete {self.store.root} and restart)")
+        if playing is not None and manifest.version == playing:
+            return self._not_newer(raw, playing, state, validators)
+        known = state.slot(manifest.version)
+        if known is not None and hashlib.sha256(raw).hexdigest()[:16] != known.manifest_sha16:
+            raise FetchError(f"version {manifest.version} on the server is not the version "
+                             f"{manifest.version} this screen received (its manifest changed "
+                             "without a new version number): refused; publish again to get "
+                             "a new version")
         again = self._committed(state, raw)
         if again is not None:
             return again
@@ -225,20 +297,21 @@ class Puller:
             if not self.store.has_blob(entry.sha256, entry.size):
                 self._download(entry)
         bundle_id = new_bundle_id(manifest.version, raw)
-        deck_dir = self.store.stage(bundle_id, raw, signature, manifest)
+        try:
+            deck_dir = self.store.stage(bundle_id, raw, signature, manifest)
+        except CacheError as exc:
+            raise FetchError(f"version {manifest.version} cannot be unpacked: {exc}") from None
         result = load_deck(deck_dir.joinpath(*manifest.deck.split("/")))
         problem = _deck_problem(result, deck_dir)
         if problem is not None:
             remove_tree(self.store.bundle_dir(bundle_id))
             raise FetchError(f"version {manifest.version}'s deck does not check: {problem}")
-        self._commit(state, Slot(bundle_id, manifest.version), playing, validators)
+        self._commit(state, Slot(bundle_id, manifest.version), playing, validators,
+                     manifest.channel)
         return Update(self._bundle(manifest, result), result)
 
-    def _not_newer(self, manifest: Manifest, raw: bytes, playing: int, state: State,
+    def _not_newer(self, raw: bytes, playing: int, state: State,
                    validators: tuple[str | None, str | None]) -> Update:
-        if manifest.version < playing:
-            raise FetchError(f"version {manifest.version} is older than version {playing} "
-                             "on screen: rollback refused")
         slot = state.slot(playing)
         if slot is not None and hashlib.sha256(raw).hexdigest()[:16] != slot.manifest_sha16:
             raise FetchError(f"version {playing} on the server is not the version {playing} "
@@ -260,18 +333,18 @@ class Puller:
         if current is None or hashlib.sha256(raw).hexdigest()[:16] != current.manifest_sha16:
             return None
         try:
-            bundle, result = self._verified(current)
+            bundle, result = self._verified(current, state.channel)
         except CacheError:
             return None  # damaged: built afresh
         return Update(bundle, result)
 
     def _commit(self, state: State, new: Slot, playing: int | None,
-                validators: tuple[str | None, str | None]) -> None:
+                validators: tuple[str | None, str | None], channel: str) -> None:
         """The new bundle becomes current and the one on screen previous; then the rest goes."""
         on_screen = state.slot(playing) if playing is not None else None
         previous = next((s for s in (on_screen, state.current, state.previous)
                          if s is not None and s.version != new.version), None)
-        after = State(new, previous, *validators)
+        after = State(new, previous, *validators, channel=channel)
         try:
             self.store.save_state(after)
         except BaseException:

@@ -7,13 +7,17 @@ status file and the operator badge. Credentials may ride in the URL: ``user:pass
 becomes an ``Authorization: Basic`` header (urllib would take it for part of the host name)
 that is not sent on to where a redirect points, and a ``?token=`` query is kept on every
 file of the bundle (a static token works, a per-object presigned URL cannot). Neither ever
-appears in a message (:func:`kiosk.core.feeds.redact.redact_url`).
+appears in a message (:func:`kiosk.core.feeds.redact.redact_url`). Whatever text the server
+chose (a reason phrase, a broken status line, a certificate's names) is cut to
+:data:`MAX_SERVER_TEXT` printable characters first (:func:`server_text`): no escape sequence,
+control or bidi character reaches the log, the status file or the badge.
 """
 
 from __future__ import annotations
 
 import base64
 import http.client
+import re
 import urllib.error
 from collections.abc import Callable
 from urllib.parse import unquote, urljoin, urlsplit, urlunsplit
@@ -21,6 +25,26 @@ from urllib.parse import unquote, urljoin, urlsplit, urlunsplit
 from kiosk import __version__
 from kiosk.core.feeds import httpget
 from kiosk.core.feeds.redact import MASK, MIN_SECRET, SENSITIVE_KEY, redact_url
+
+MAX_SERVER_TEXT = 120  # characters of any text the server chose, in a message
+_ESCAPE = re.compile(r"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)?|[@-_])")
+
+
+def printable(text: str) -> str:
+    """``text`` without terminal escape sequences and without any character that is not
+    printable (controls, bidi overrides, zero-width and other format characters, line and
+    paragraph separators); a space stays."""
+    text = _ESCAPE.sub("", text)
+    return "".join(c for c in text if c.isprintable())
+
+
+def server_text(text: object) -> str:
+    """A text the server chose, fit for a message: printable, at most
+    :data:`MAX_SERVER_TEXT` characters (… when cut)."""
+    clean = printable(str(text)).strip()
+    if len(clean) > MAX_SERVER_TEXT:
+        clean = clean[:MAX_SERVER_TEXT - 1] + "…"
+    return clean
 
 
 class FetchError(Exception):
@@ -72,25 +96,26 @@ class Remote:
                                        private=self._auth)
         except urllib.error.HTTPError as exc:
             exc.close()  # its socket, now rather than at garbage collection
-            raise FetchError(f"{what}: HTTP {exc.code} {exc.reason}", exc.code) from None
+            raise FetchError(f"{what}: HTTP {exc.code} {server_text(exc.reason)}".rstrip(),
+                             exc.code) from None
         except urllib.error.URLError as exc:
             if isinstance(exc.reason, TimeoutError):
                 raise FetchError(f"{what}: timed out after {_seconds(seconds)} s") from None
             raise FetchError(f"{what}: cannot reach {urlsplit(self.display_url).netloc}: "
-                             f"{exc.reason}") from None
+                             f"{server_text(exc.reason)}") from None
         except TimeoutError:
             raise FetchError(f"{what}: timed out after {_seconds(seconds)} s") from None
         except httpget.BodyTooLargeError:
             raise FetchError(f"{what}: more than the {max_bytes} bytes allowed") from None
         except httpget.IncompleteBodyError as exc:
-            raise FetchError(f"{what}: cut short: {exc}") from None
+            raise FetchError(f"{what}: cut short: {server_text(exc)}") from None
         except ValueError as exc:  # a header or URL http.client refuses
-            raise FetchError(f"{what}: {str(exc)[:120]}") from None
+            raise FetchError(f"{what}: {server_text(exc)}") from None
         except OSError as exc:
-            raise FetchError(f"{what}: connection failed: {exc}") from None
+            raise FetchError(f"{what}: connection failed: {server_text(exc)}") from None
         except http.client.HTTPException as exc:  # not an HTTP server, or a broken one
-            raise FetchError(f"{what}: bad HTTP response: {type(exc).__name__} {exc}"[:160]
-                             ) from None
+            raise FetchError(f"{what}: bad HTTP response: {type(exc).__name__} "
+                             f"{server_text(exc)}") from None
         if response.status not in (200, 304):
             raise FetchError(f"{what}: HTTP {response.status} where 200 was expected",
                              response.status)

@@ -2,8 +2,10 @@
 
 Layout under ``<cache>/decks/<16 hex of the SHA-256 of the redacted URL>/``::
 
-    state.json                  which bundles are current and previous, and the manifest's
-                                ETag / Last-Modified for the next conditional request
+    state.json                  which bundles are current and previous, the channel this
+                                screen follows (the published folder, see manifest.py), and
+                                the manifest's ETag / Last-Modified for the next conditional
+                                request; rebuilt from bundles/ when lost or damaged
     blobs/<sha256>              every file of current and previous, named by its hash: a
                                 new version downloads only the hashes not found here
     bundles/<version>-<16 hex of the manifest's SHA-256>-<6 hex at random>/
@@ -18,17 +20,23 @@ and becomes current only when ``state.json`` names it (one atomic rename). What 
 current nor the previous bundle uses is removed after that, so a failure at any step leaves
 current and previous as they were. Everything read back is distrusted like a deck: regular
 files only, bounded, the state file checked key by key, each bundle's files hashed again.
+The folders are made private (0700) and checked with ``lstat``: a symbolic link where one of
+them should be is removed (never followed) and the folder made again, and nothing is deleted
+through a link (another local user, or a restored backup, could point one at any folder).
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import json
 import logging
 import os
 import re
 import shutil
+import stat
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -50,6 +58,7 @@ MAX_STATE_BYTES = 16384
 MAX_HEADER_CHARS = 1024  # an ETag or a Last-Modified kept for the next request
 _BUNDLE_ID = re.compile(r"([1-9][0-9]{0,15})-([0-9a-f]{16})-([0-9a-f]{6})")
 _HEADER_VALUE = re.compile(r"[\x20-\x7e]*")  # printable ASCII: never a line break
+_CHANNEL = re.compile(r"[0-9a-f]{32}")
 DECK_DIR = "deck"
 
 
@@ -75,6 +84,7 @@ class State:
     previous: Slot | None = None
     etag: str | None = None  # of current's manifest
     last_modified: str | None = None
+    channel: str | None = None  # the published folder this screen follows (None: not yet)
 
     def slot(self, version: int) -> Slot | None:
         """The cached bundle of ``version`` (current first)."""
@@ -100,8 +110,10 @@ class Store:
         self.state_path = root / "state.json"
 
     def make_dirs(self) -> None:
-        for folder in (self.blobs, self.bundles, self.tmp):
-            folder.mkdir(parents=True, exist_ok=True)
+        """The cache's folders, private; a link or a file where one should be is replaced."""
+        self.root.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        for folder in (self.root, self.blobs, self.bundles, self.tmp):
+            ensure_dir(folder)
 
     # -- the state file ------------------------------------------------------------------
     def load_state(self) -> State:
@@ -124,8 +136,8 @@ class Store:
             return None if s is None else {"id": s.id, "version": s.version}
 
         data = {"format": STATE_FORMAT, "current": slot(state.current),
-                "previous": slot(state.previous), "etag": state.etag,
-                "last_modified": state.last_modified}
+                "previous": slot(state.previous), "channel": state.channel,
+                "etag": state.etag, "last_modified": state.last_modified}
         write_atomic(self.state_path, json.dumps(data, indent=1) + "\n")
 
     # -- bundles ---------------------------------------------------------------------------
@@ -135,8 +147,20 @@ class Store:
     def deck_dir(self, bundle_id: str) -> Path:
         return self.bundles / bundle_id / DECK_DIR
 
+    def bundle_ids(self) -> list[Slot]:
+        """The bundles in the cache (real folders with a bundle's name), highest version
+        first: what a lost state file is rebuilt from."""
+        found: list[Slot] = []
+        for name in _names(self.bundles):
+            match = _BUNDLE_ID.fullmatch(name)
+            if match is not None and _is_real_dir(self.bundles / name):
+                found.append(Slot(name, int(match.group(1))))
+        return sorted(found, key=lambda s: s.version, reverse=True)
+
     def read_manifest(self, slot: Slot) -> tuple[bytes, Manifest]:
         """A cached bundle's manifest, its bytes matching the hash in its name."""
+        if not _is_real_dir(self.bundle_dir(slot.id)):
+            raise CacheError("its folder is missing, or is a link or a file")
         path = self.bundle_dir(slot.id) / MANIFEST_NAME
         try:
             raw = read_regular(path, MAX_MANIFEST_BYTES)
@@ -172,7 +196,7 @@ class Store:
         """
         folder = self.bundle_dir(bundle_id)
         try:
-            folder.mkdir(parents=True)
+            folder.mkdir(mode=0o700)
             write_atomic(folder / MANIFEST_NAME, manifest_raw)
             if signature is not None:
                 write_atomic(folder / SIGNATURE_NAME, signature)
@@ -183,8 +207,15 @@ class Store:
                 blob = self.blobs / entry.sha256
                 try:
                     os.link(blob, target)
-                except OSError:  # no hard links here (FAT, some network shares): a copy
-                    shutil.copyfile(blob, target)
+                except FileExistsError:  # two names of the bundle are one file here
+                    raise CacheError(f"{entry.path}: another file of the bundle has the same "
+                                     "name on this screen's file system") from None
+                except OSError as exc:
+                    if not _no_hard_links(exc):
+                        raise
+                    # no hard links here (FAT, some network shares): a copy, never over a file
+                    with open(blob, "rb") as src, open(target, "xb") as dst:
+                        shutil.copyfileobj(src, dst)
             return deck_dir
         except BaseException:
             remove_tree(folder)
@@ -221,21 +252,17 @@ class Store:
                 continue
             with contextlib.suppress(CacheError):  # an unusable bundle's blobs can go
                 used |= {e.sha256 for e in self.read_manifest(slot)[1].files}
-        with contextlib.suppress(OSError):
-            for child in os.scandir(self.bundles):
-                match = _BUNDLE_ID.fullmatch(child.name)
-                if child.name in bundles or (match is not None and playing is not None
-                                             and int(match.group(1)) == playing):
-                    continue
-                remove_tree(Path(child.path))
+
+        def bundle_kept(name: str) -> bool:
+            match = _BUNDLE_ID.fullmatch(name)
+            return name in bundles or (match is not None and playing is not None
+                                       and int(match.group(1)) == playing)
+
+        self.make_dirs()  # a link in the place of a folder goes first: never scanned through
+        _clear(self.bundles, bundle_kept)
         # a blob's removal never breaks a bundle: its files are hard links or copies
-        with contextlib.suppress(OSError):
-            for child in os.scandir(self.blobs):
-                if child.name not in used:
-                    remove_tree(Path(child.path))
-        with contextlib.suppress(OSError):
-            for child in os.scandir(self.tmp):
-                remove_tree(Path(child.path))
+        _clear(self.blobs, lambda name: name in used)
+        _clear(self.tmp, lambda name: False)
 
 
 def file_problem(path: Path, sha256: str, size: int) -> str | None:
@@ -263,25 +290,120 @@ def file_problem(path: Path, sha256: str, size: int) -> str | None:
 def remove_tree(path: Path) -> None:
     """Remove a file or a folder (never following a link out of it); errors ignored."""
     try:
-        if path.is_dir() and not path.is_symlink():
-            shutil.rmtree(path, ignore_errors=True)
+        if stat.S_ISDIR(os.lstat(path).st_mode):
+            shutil.rmtree(path, ignore_errors=True)  # refuses a link; fd-based inside
         else:
-            path.unlink()
+            os.unlink(path)  # a link itself, not what it points to
     except OSError:
         pass
+
+
+def ensure_dir(folder: Path) -> None:
+    """``folder`` is a real folder: made (0700) if absent; a symbolic link, a file or anything
+    else in its place is removed first (the link itself, never what it points to)."""
+    try:
+        mode = os.lstat(folder).st_mode
+    except FileNotFoundError:
+        folder.mkdir(mode=0o700)
+        return
+    if stat.S_ISDIR(mode):
+        return
+    what = "a symbolic link" if stat.S_ISLNK(mode) else "not a folder"
+    log.warning("deck cache: %s is %s; it is replaced by an empty folder", folder, what)
+    os.unlink(folder)
+    folder.mkdir(mode=0o700)
+
+
+def _is_real_dir(path: Path) -> bool:
+    try:
+        return stat.S_ISDIR(os.lstat(path).st_mode)
+    except OSError:
+        return False
+
+
+def _names(folder: Path) -> list[str]:
+    """The names in ``folder`` if it is a real folder (not through a link); else none."""
+    if not _is_real_dir(folder):
+        return []
+    try:
+        return [entry.name for entry in os.scandir(folder)]
+    except OSError:
+        return []
+
+
+_SAFE_FD = (hasattr(os, "O_NOFOLLOW") and hasattr(os, "O_DIRECTORY")
+            and os.scandir in os.supports_fd and os.unlink in os.supports_dir_fd
+            and os.lstat in os.supports_dir_fd and shutil.rmtree.avoids_symlink_attacks)
+
+
+def _clear(folder: Path, keep: Callable[[str], bool]) -> None:
+    """Remove everything in the real folder ``folder`` whose name ``keep`` refuses; errors
+    ignored. Where the system allows, through a descriptor of the folder opened without
+    following a link, so a folder swapped for a link meanwhile is not scanned through."""
+    if not _SAFE_FD:
+        for name in _names(folder):
+            if not keep(name):
+                remove_tree(folder / name)
+        return
+    try:
+        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
+    except OSError:  # a link (ELOOP), gone, not a folder: nothing to clear through it
+        return
+    try:
+        for name in list(_fd_names(fd)):
+            if keep(name):
+                continue
+            try:
+                if stat.S_ISDIR(os.lstat(name, dir_fd=fd).st_mode):
+                    shutil.rmtree(name, dir_fd=fd, ignore_errors=True)
+                else:
+                    os.unlink(name, dir_fd=fd)
+            except OSError:
+                pass
+    finally:
+        os.close(fd)
+
+
+def _fd_names(fd: int) -> Iterator[str]:
+    try:
+        with os.scandir(fd) as entries:  # on a duplicate of fd, closed with the iterator
+            for entry in entries:
+                yield entry.name
+    except OSError:
+        return
+
+
+# errno values and Windows errors meaning "this file system has no hard links"
+_NO_LINK_ERRNOS = {getattr(errno, name) for name in ("EPERM", "EXDEV", "ENOTSUP", "EOPNOTSUPP",
+                                                     "EMLINK", "ENOSYS") if hasattr(errno, name)}
+_NO_LINK_WINERRORS = {1, 17, 50, 1142}  # invalid function (FAT), not same device, not
+# supported, too many links
+
+
+def _no_hard_links(exc: OSError) -> bool:
+    winerror = getattr(exc, "winerror", None)
+    if winerror is not None:
+        return winerror in _NO_LINK_WINERRORS
+    return exc.errno in _NO_LINK_ERRNOS
 
 
 def _state_from(data: Any) -> State:
     if not isinstance(data, dict) or data.get("format") != STATE_FORMAT:
         raise ValueError(f"not a {STATE_FORMAT} file")
-    if set(data) != {"format", "current", "previous", "etag", "last_modified"}:
+    if set(data) != {"format", "current", "previous", "channel", "etag", "last_modified"}:
         raise ValueError("unexpected keys")
     current, previous = _slot(data["current"]), _slot(data["previous"])
     if current is None and previous is not None:
         raise ValueError("a previous bundle without a current one")
     if current is not None and previous is not None and current.id == previous.id:
         raise ValueError("current and previous are the same bundle")
-    return State(current, previous, _header(data["etag"]), _header(data["last_modified"]))
+    channel = data["channel"]
+    if channel is not None and not (isinstance(channel, str) and _CHANNEL.fullmatch(channel)):
+        raise ValueError("the channel is not 32 lower-case hex digits")
+    if (current is None) != (channel is None):
+        raise ValueError("a channel goes with a current bundle")
+    return State(current, previous, _header(data["etag"]), _header(data["last_modified"]),
+                 channel)
 
 
 def _slot(value: Any) -> Slot | None:
