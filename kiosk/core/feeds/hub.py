@@ -146,6 +146,10 @@ class FeedHub:
                 feed.error = link.message
             elif said is not None and feed.error == said:
                 feed.unchanged(now)  # the broker's refusal or absence is over
+            if link.kind == "subscribed" and not feed.has_data and feed.error is None:
+                # a broker grants a subscription its ACL will not serve (Mosquitto does):
+                # say so until a value comes
+                feed.error = link.message
             changed = True
         return changed
 

@@ -58,6 +58,7 @@ class _Slot:
     value: float | list[Point] | None = None
     error: str | None = None
     taken: int = 0
+    payload: bytes | None = None  # the last one: a retained copy sent again is no news
 
 
 @dataclass
@@ -188,7 +189,9 @@ class BrokerLink:
                                              f"to {topic!r}: {reason} (its ACL?)")
                 self._say(str(state.message), logging.WARNING)
             else:
-                state = LinkState("subscribed")
+                state = LinkState("subscribed", f"subscribed to {topic!r} on {self.url}, no "
+                                                f"message yet: nothing published there, or "
+                                                f"the broker's ACL hides it from this login")
                 granted.append(repr(topic))
             self._topics[topic].state = state
         if granted:
@@ -200,16 +203,18 @@ class BrokerLink:
             return
         payload = bytes(message.payload)
         for name, spec in entry.specs.items():
+            slot = self._slots[name]
+            if message.retain and payload == slot.payload:
+                continue  # the broker's stored copy again, at a reconnect: not fresh data
             try:
                 value, error = decode(payload, spec), None
             except FeedError as exc:
                 value, error = None, f"topic {message.topic!r}: {exc}"
             except Exception as exc:  # a bug costs this message, never the network thread
                 value, error = None, f"internal error: {exc!r}"
-            slot = self._slots[name]
             with self._lock:
                 slot.seq += 1
-                slot.value, slot.error = value, error
+                slot.value, slot.error, slot.payload = value, error, payload
 
     def _set_all(self, state: LinkState) -> None:
         for entry in self._topics.values():
