@@ -11,6 +11,7 @@ Reusable API (kept stable; M3's ``kind: mqtt`` feed tests use it too)::
         msg = sub.wait(lambda m: m.topic == "kiosk/s/status")
     broker.stop(); broker.start(); broker.restart()   # the same port each time
     broker.kill()             # SIGKILL: no persistence written
+    broker.set_users({...})   # a new password file, used from the next start
     broker.log_text()         # what Mosquitto logged
 
 or the ``mosquitto`` fixture: anonymous access allowed, stopped after the test. With ``users``
@@ -170,6 +171,12 @@ class Mosquitto:
             acl_file.chmod(0o600)
             lines.append(f"acl_file {acl_file}")
         self.conf.write_text("\n".join(lines) + "\n" + extra_config)
+
+    def set_users(self, users: dict[str, str]) -> None:
+        """Rewrite the password file (the admin kept); takes effect at the next start."""
+        self.users = dict(users)
+        self.users.setdefault(ADMIN, ADMIN_PASSWORD)
+        self._write_passwords(self.folder / "passwd")
 
     def _write_passwords(self, path: Path) -> None:
         path.write_text("")
