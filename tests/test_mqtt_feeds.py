@@ -184,7 +184,7 @@ def test_restart_with_the_broker_down_shows_the_cached_value_stale(qtbot, app, b
     later = FakeClock(WALL0 + 3600)
     second = start_show(qtbot, deck, tmp_path, wall=later)
     assert shown_value(second) == 777  # from the cache, before any network
-    wait_for(qtbot, second, lambda: "cannot reach broker" in (
+    wait_for(qtbot, second, lambda: "cannot connect to broker" in (
         feed_status(second, tmp_path)["error"] or ""))
     assert feed_status(second, tmp_path)["state"] == "stale"
     assert badge_texts(second.deck, second.deck.slides[0], second.hub,
@@ -300,6 +300,60 @@ def test_a_deck_named_broker_gets_no_credentials(qtbot, app, tmp_path):
         hub.close()
         assert hub.mqtt.wait_closed(10)
         other.stop()
+
+
+def make_certificates(folder: Path) -> tuple[Path, Path, Path]:
+    """A CA of its own and a certificate for localhost it signed: (ca, cert, key)."""
+    import shutil
+    import subprocess
+
+    openssl = shutil.which("openssl")
+    if openssl is None:
+        pytest.skip("openssl is not installed (needed to make the test certificates)")
+    folder.mkdir(parents=True, exist_ok=True)
+    ca, ca_key = folder / "ca.pem", folder / "ca.key"
+    cert, key, csr = folder / "server.pem", folder / "server.key", folder / "server.csr"
+    ext = folder / "ext"
+    ext.write_text("subjectAltName=DNS:localhost\n")
+    for args in (["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", ca_key,
+                  "-out", ca, "-days", "2", "-subj", "/CN=kiosk test CA"],
+                 ["req", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", csr,
+                  "-subj", "/CN=localhost"],
+                 ["x509", "-req", "-in", csr, "-CA", ca, "-CAkey", ca_key, "-CAcreateserial",
+                  "-out", cert, "-days", "2", "-extfile", ext]):
+        subprocess.run([openssl, *map(str, args)], check=True, capture_output=True, timeout=60)
+    return ca, cert, key
+
+
+def test_mqtts_with_the_shows_ca_and_a_named_broker_the_system_does_not_trust(qtbot, app,
+                                                                            tmp_path):
+    require_mosquitto()
+    ca, cert, key = make_certificates(tmp_path / "tls")
+    from .mosquitto_broker import free_port
+
+    port = free_port()
+    tls = Mosquitto(tmp_path / "tls-broker", extra_config=(
+        f"listener {port} 127.0.0.1\ncertfile {cert}\nkeyfile {key}\n")).start()
+    try:
+        tls.publish(TOPIC, "19.5", retain=True)  # on the plain listener
+        config = parse_broker(f"mqtts://localhost:{port}", ca_file=ca, env={})
+        hub = hub_for({"temp": MqttSource(kind="mqtt", topic=TOPIC),
+                       "named": MqttSource(kind="mqtt", topic=TOPIC,
+                                           broker=f"mqtts://127.0.0.1:{port}")}, config)
+        try:
+            wait_hub(qtbot, hub, lambda: hub.feeds["temp"].value == 19.5
+                     and hub.feeds["named"].error is not None)
+            # the deck's broker is another host name, so not the show's: no CA of the hall,
+            # and the system's certificates do not know this one
+            assert hub.feeds["named"].error == (
+                f"cannot connect to broker mqtts://127.0.0.1:{port} (down, unreachable, or "
+                "its TLS certificate refused); trying again")
+            assert not hub.feeds["named"].has_data
+        finally:
+            hub.close()
+            assert hub.mqtt.wait_closed(10)
+    finally:
+        tls.stop()
 
 
 def test_no_thread_outlives_the_show(qtbot, app, broker, tmp_path):

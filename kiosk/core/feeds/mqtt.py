@@ -165,7 +165,10 @@ class BrokerLink:
                 self._pending_subs[mid] = topics
 
     def _on_connect_fail(self, client: Any, userdata: Any) -> None:
-        self._set_all(LinkState("down", f"cannot reach broker {self.url}; trying again"))
+        why = "down, unreachable, or its TLS certificate refused" if self.config.tls else \
+            "down or unreachable"
+        self._set_all(LinkState("down", f"cannot connect to broker {self.url} ({why}); "
+                                        "trying again"))
 
     def _on_disconnect(self, client: Any, userdata: Any, flags: Any, reason: Any,
                        properties: Any) -> None:
