@@ -12,6 +12,7 @@ Reusable API (kept stable; M3's ``kind: mqtt`` feed tests use it too)::
     broker.stop(); broker.start(); broker.restart()   # the same port each time
     broker.kill()             # SIGKILL: no persistence written
     broker.set_users({...})   # a new password file, used from the next start
+    Mosquitto(folder, tls=True).url("u", "mqtts")  # a TLS listener too; broker.ca_file
     broker.log_text()         # what Mosquitto logged
 
 or the ``mosquitto`` fixture: anonymous access allowed, stopped after the test. With ``users``
@@ -64,6 +65,33 @@ def password_line(user: str, password: str, iterations: int = 101) -> str:
     digest = hashlib.pbkdf2_hmac("sha512", password.encode(), salt, iterations)
     return (f"{user}:$7${iterations}${base64.b64encode(salt).decode()}"
             f"${base64.b64encode(digest).decode()}")
+
+
+def make_certificates(folder: Path, name: str = "localhost") -> tuple[Path, Path, Path]:
+    """A CA (``ca.pem``) and a server certificate for ``name`` signed by it, made with the
+    openssl command; returns (ca.pem, server.pem, server.key)."""
+    openssl = shutil.which("openssl")
+    if openssl is None:
+        pytest.skip("openssl is not installed")
+    folder.mkdir(parents=True, exist_ok=True)
+    ca, ca_key = folder / "ca.pem", folder / "ca.key"
+    cert, key, csr = folder / "server.pem", folder / "server.key", folder / "server.csr"
+    ext = folder / "server.ext"
+    ext.write_text(f"subjectAltName=DNS:{name}\nbasicConstraints=CA:FALSE\n"
+                   "keyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\n"
+                   "authorityKeyIdentifier=keyid,issuer\nsubjectKeyIdentifier=hash\n")
+
+    def run(*args: str) -> None:
+        subprocess.run([openssl, *args], check=True, capture_output=True, timeout=60)
+
+    run("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(ca_key), "-out",
+        str(ca), "-days", "2", "-subj", "/CN=kiosk test CA")
+    run("req", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out", str(csr),
+        "-subj", f"/CN={name}")
+    run("x509", "-req", "-in", str(csr), "-CA", str(ca), "-CAkey", str(ca_key),
+        "-CAcreateserial", "-out", str(cert), "-days", "2", "-extfile", str(ext))
+    key.chmod(0o600)
+    return ca, cert, key
 
 
 @dataclass
@@ -142,7 +170,7 @@ class Mosquitto:
 
     def __init__(self, folder: Path, users: dict[str, str] | None = None,
                  acl: str | None = None, port: int | None = None,
-                 extra_config: str = "") -> None:
+                 extra_config: str = "", tls: bool = False) -> None:
         self.binary = require_mosquitto()
         self.folder = folder
         folder.mkdir(parents=True, exist_ok=True)
@@ -159,6 +187,13 @@ class Mosquitto:
                  f"listener {self.port} {self.host}", "persistence true",
                  f"persistence_location {folder / 'data'}/", "autosave_interval 1",
                  f"log_dest file {self.log}", "log_type all", "connection_messages true"]
+        self.tls_port: int | None = None
+        self.ca_file: Path | None = None
+        if tls:  # a second listener, with a certificate for "localhost" from a CA of its own
+            self.tls_port = free_port()
+            self.ca_file, cert, key = make_certificates(folder / "tls")
+            lines += [f"listener {self.tls_port} {self.host}", f"cafile {self.ca_file}",
+                      f"certfile {cert}", f"keyfile {key}"]
         if self.users:
             self.users.setdefault(ADMIN, ADMIN_PASSWORD)
             self._write_passwords(folder / "passwd")
@@ -240,9 +275,14 @@ class Mosquitto:
         return self.process is not None and self.process.poll() is None
 
     # ------------------------------------------------------------------ helpers
-    def url(self, user: str | None = None, scheme: str = "mqtt") -> str:
+    def url(self, user: str | None = None, scheme: str = "mqtt", host: str | None = None) -> str:
+        """The plain listener's URL, or with ``scheme="mqtts"`` the TLS one's (its certificate
+        names ``localhost``, so ``host`` defaults to that there)."""
         who = f"{user}@" if user else ""
-        return f"{scheme}://{who}{self.host}:{self.port}"
+        if scheme == "mqtts":
+            assert self.tls_port is not None, "Mosquitto(..., tls=True) for mqtts://"
+            return f"mqtts://{who}{host or 'localhost'}:{self.tls_port}"
+        return f"{scheme}://{who}{host or self.host}:{self.port}"
 
     def log_text(self) -> str:
         try:

@@ -26,7 +26,13 @@ from kiosk.ops import mqtt as kiosk_mqtt
 from kiosk.qt.controller import Show
 
 from .conftest import REPO, FakeClock, as_array
-from .mosquitto_broker import Message, Mosquitto, Subscriber, require_mosquitto
+from .mosquitto_broker import (
+    Message,
+    Mosquitto,
+    Subscriber,
+    make_certificates,
+    require_mosquitto,
+)
 
 DEMO = REPO / "slides" / "zhuhai.yaml"
 PASSWORD = "s3cret-pw-1"
@@ -212,10 +218,12 @@ def test_identify_shows_the_id_large_for_ten_seconds(screen: Screen, tmp_path: P
     shot = window.grab().toImage()
     shot.save(str(tmp_path / "identify.png"))
     after = as_array(shot)
-    # most of the slide is dimmed under the panel, and the id is drawn in light text
-    assert np.mean(after[..., :3]) < np.mean(before[..., :3])
+    # a panel in the show's navy across the middle, and the id on it in light text
     panel = after[100:260, 60:580, :3]
+    navy = np.all(panel == (64, 33, 11), axis=-1).mean()  # BGR of #0b2140
+    assert navy > 0.5, navy
     assert (panel.min(axis=-1) > 230).sum() > 500, "no light text in the panel"
+    assert not np.array_equal(after[100:260], before[100:260])
     assert "kiosk" in overlay.detail and "127.0.0.1" in overlay.detail
     screen.show.clock.advance(9.9)  # type: ignore[attr-defined]
     overlay.check()
@@ -357,8 +365,9 @@ def test_broker_restart_reconnects_and_nothing_sent_meanwhile_is_replayed(
         screen: Screen) -> None:
     window = screen.show.window
     screen.broker.stop()
-    screen.qtbot.waitUntil(lambda: screen.control.state == "connecting", timeout=10_000)
-    assert screen.show.status_document()["mqtt"]["state"] == "connecting"
+    screen.qtbot.waitUntil(lambda: screen.control.state.startswith("connecting"),
+                           timeout=10_000)
+    assert screen.show.status_document()["mqtt"]["state"].startswith("connecting")
     window.go_next()  # the show goes on meanwhile
     # back, but the screen cannot log in yet: commands sent now find it away
     screen.broker.set_users({"screen1": "changed", "screen2": "other-pw"})
@@ -394,6 +403,42 @@ def test_a_bad_screen_id_or_password_file_turns_mqtt_off_with_one_clear_line(
         assert "--mqtt-password-file" in show.status_document()["mqtt"]["state"]
     finally:
         show.stop()
+
+
+def test_tls_with_a_ca_file_and_the_host_name_checked(qtbot, tmp_path: Path,
+                                                     caplog) -> None:
+    broker = Mosquitto(tmp_path / "tls", users={"screen1": PASSWORD}, tls=True).start()
+    show = make_show(qtbot, tmp_path)
+    other_ca = make_certificates(tmp_path / "other")[0]
+    try:
+        with broker.subscriber("kiosk/#") as sub:
+            control = kiosk_mqtt.start(args_for(broker, tmp_path, mqtt=broker.url(
+                "screen1", "mqtts"), mqtt_ca=str(broker.ca_file)), show)
+            qtbot.waitUntil(lambda: control.state == "connected", timeout=10_000)
+            screen = Screen(qtbot, broker, sub, show, control)
+            assert screen.command({"cmd": "next"})["ok"] and show.window.index == 1
+            assert screen.status()["mqtt"]["broker"] == broker.url("screen1", "mqtts")
+            control.close()
+        # a certificate from another CA, or for another name: refused, and said why
+        for url, ca, words in [
+                (broker.url("screen1", "mqtts"), other_ca,
+                 "self-signed certificate in certificate chain"),
+                (broker.url("screen1", "mqtts", host="127.0.0.1"), broker.ca_file,
+                 "mismatch")]:
+            control = kiosk_mqtt.start(args_for(broker, tmp_path, mqtt=url, mqtt_ca=str(ca)),
+                                       show)
+            try:
+                qtbot.waitUntil(lambda c=control: "TLS" in c.state, timeout=15_000)
+                state = show.status_document()["mqtt"]["state"]
+                assert state.startswith("connecting: TLS certificate not accepted") and \
+                    words in state, state
+            finally:
+                control.close()
+        assert "cannot connect to mqtts://screen1@localhost" in caplog.text
+        assert PASSWORD not in caplog.text
+    finally:
+        show.stop()
+        broker.stop()
 
 
 def _run_env(tmp_path: Path) -> dict[str, str]:

@@ -23,7 +23,10 @@ import argparse
 import contextlib
 import json
 import logging
+import socket
+import ssl
 import threading
+import time
 from typing import TYPE_CHECKING, Any
 
 import paho.mqtt.client as mqtt
@@ -101,6 +104,29 @@ class _Events(Listener):
                             "index": index, "slide": index + 1})
 
 
+def connect_problem(config: BrokerConfig, timeout: float = 5.0) -> str | None:
+    """Why a connection to the broker fails, in a few words; None if TCP (and TLS) work."""
+    try:
+        with socket.create_connection((config.host, config.port), timeout=timeout) as sock:
+            if config.tls:
+                context = config.ssl_context()
+                with context.wrap_socket(sock, server_hostname=config.host) as tls:
+                    tls.settimeout(timeout)
+        return None
+    except ssl.SSLCertVerificationError as exc:
+        return f"TLS certificate not accepted ({exc.verify_message})"
+    except ssl.SSLError as exc:
+        return f"TLS failed ({exc.reason or exc})"
+    except socket.gaierror:
+        return "unknown host name"
+    except ConnectionRefusedError:
+        return "connection refused (is the broker running? the port right?)"
+    except TimeoutError:
+        return f"no answer within {timeout:g} s"
+    except OSError as exc:
+        return exc.strerror or type(exc).__name__
+
+
 class MqttControl:
     def __init__(self, config: BrokerConfig, sid: str, show: Show) -> None:
         from kiosk.qt.remote_control import RemoteControl
@@ -132,6 +158,9 @@ class MqttControl:
         self.client.on_subscribe = self._on_subscribe
         self.client.on_message = self._on_message
         self.client.on_publish = self._on_publish
+        self.client.on_connect_fail = self._on_connect_fail
+        self._diagnosis: Job[None] | None = None
+        self._diagnosed_at: float | None = None
         self.remote: RemoteControl = RemoteControl(show, sid, self._send, self._detail)
         self.events = show.telemetry.add(_Events(self))
         show.status_extras["mqtt"] = self.status
@@ -251,6 +280,24 @@ class MqttControl:
         self._set_state("connected", logging.INFO, "MQTT: connected to %s as screen %r",
                         self.config.display_url, self.screen_id)
         client.subscribe([(self.topics["cmd"], 1), (self.topics["all"], 1)])
+
+    def _on_connect_fail(self, client: mqtt.Client, userdata: Any) -> None:
+        """paho retries without saying why: find out (at most once a minute, off this thread)
+        so that the log and the status name it: refused, unknown host, a certificate."""
+        self._connected.clear()
+        now = time.monotonic()
+        if self._closing or (self._diagnosis is not None and not self._diagnosis.done()) or (
+                self._diagnosed_at is not None and now - self._diagnosed_at < 60):
+            return
+        self._diagnosed_at = now
+        self._diagnosis = Job("kiosk-mqtt-diagnose", self._diagnose)
+
+    def _diagnose(self) -> None:
+        why = connect_problem(self.config)
+        if why is not None and not self._connected.is_set() and not self._closing:
+            self._set_state(f"connecting: {why}", logging.WARNING,
+                            "MQTT: cannot connect to %s: %s; retrying with backoff (the show "
+                            "goes on)", self.config.display_url, why)
 
     def _on_disconnect(self, client: mqtt.Client, userdata: Any, flags: Any, reason: Any,
                        properties: Any) -> None:
