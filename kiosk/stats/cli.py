@@ -98,3 +98,15 @@ def cmd_stats(args: argparse.Namespace) -> int:
             return 1
         print(f"picture: {path}")
     return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m kiosk.stats.cli EVENTS…``: the same command, on its own."""
+    parser = argparse.ArgumentParser(prog="kiosk")
+    add_parser(parser.add_subparsers(dest="command", required=True))
+    args = parser.parse_args(["stats", *(sys.argv[1:] if argv is None else argv)])
+    return int(args.func(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -9,7 +9,8 @@ Qt-free. One pass over each screen's events in file order:
   visitor's first touch, to ``visit`` false, auto-play resuming), split at every ``slide``
   event. A gap of more than :data:`GAP_CAP_S` between two events inside a visit (a show that
   stopped mid-visit, an operator's long pause) counts as that much, no more;
-- **visits** per slide: how many visits had that slide on screen at some point;
+- **visits** per slide: how many visits had that slide on screen at some point (not the
+  slide auto-play resumes on: the show logs it just before the visit's end);
 - **heat**: visitor interactions per day and hour, in local time (``tz``).
 
 ``since`` (epoch ms) drops what happened before it, yet the events before it still set which
@@ -132,7 +133,7 @@ class _Stream:
                 t = int(m[1])
                 code = m.lastindex
                 if code == 3:
-                    code, a = SLIDE, int(m[2])
+                    code, a, b = SLIDE, int(m[2]), "resume" if m[3] == b"resume" else ""
                 elif code == 5:
                     raw = m[4]
                     code, a, b = INTERACTION, int(m[5]), names.get(raw) or _name(raw)
@@ -177,7 +178,9 @@ class _Stream:
             elif code == SLIDE:
                 current = a
                 s.slide_changes += 1
-                if visiting and a not in seen:
+                if a not in slides:  # a row for every slide shown, touched or not
+                    s.slide(a)
+                if visiting and a not in seen and b != "resume":  # resume: the visitor left
                     seen.add(a)
                     (slides.get(a) or s.slide(a)).visits += 1
             elif a:  # a visit starts (a second "start" inside one changes nothing)
