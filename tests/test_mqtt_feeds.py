@@ -186,6 +186,9 @@ def test_restart_with_the_broker_down_shows_the_cached_value_stale(qtbot, app, b
     assert shown_value(second) == 777  # from the cache, before any network
     wait_for(qtbot, second, lambda: "cannot connect to broker" in (
         feed_status(second, tmp_path)["error"] or ""))
+    assert feed_status(second, tmp_path)["error"] == (
+        f"cannot connect to broker {broker.url()}: connection refused (is the broker running? "
+        "the port right?); trying again")
     assert feed_status(second, tmp_path)["state"] == "stale"
     assert badge_texts(second.deck, second.deck.slides[0], second.hub,
                        later()) == updated_badge(WALL0)
@@ -346,8 +349,8 @@ def test_mqtts_with_the_shows_ca_and_a_named_broker_the_system_does_not_trust(qt
             # the deck's broker is another host name, so not the show's: no CA of the hall,
             # and the system's certificates do not know this one
             assert hub.feeds["named"].error == (
-                f"cannot connect to broker mqtts://127.0.0.1:{port} (down, unreachable, or "
-                "its TLS certificate refused); trying again")
+                f"cannot connect to broker mqtts://127.0.0.1:{port}: TLS certificate not "
+                "accepted (unable to get local issuer certificate); trying again")
             assert not hub.feeds["named"].has_data
         finally:
             hub.close()

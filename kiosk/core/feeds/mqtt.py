@@ -20,6 +20,7 @@ import contextlib
 import logging
 import os
 import threading
+import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -36,6 +37,7 @@ RECONNECT_MIN_S, RECONNECT_MAX_S = 1, 60
 RECEIVE_MAXIMUM = 32  # QoS 1 messages in flight from the broker at once
 PACKET_OVERHEAD = 65_536 + 16  # topic, properties, header: on top of the largest max_bytes
 STOP_WAIT_S = 2.0  # tests: how long wait_closed gives paho's thread to end
+PROBE_EVERY_S = 60.0  # a failed connect's cause is looked for at most this often
 
 LinkKind = Literal["connecting", "subscribed", "down", "refused"]
 NO_BROKER = ("no MQTT broker: name one with broker: mqtt://host:1883 in the source, or start "
@@ -106,6 +108,8 @@ class BrokerLink:
         self._said: str | None = None  # the last state logged: each change once
         self._pending_subs: dict[int, list[str]] = {}
         self._stopper: Job[Any] | None = None
+        self._probed_at: float | None = None
+        self._why: str | None = None
         self._max_packet = min(268_435_455, PACKET_OVERHEAD + max(
             spec.max_bytes for t in topics.values() for spec in t.specs.values()))
         try:
@@ -165,9 +169,15 @@ class BrokerLink:
                 self._pending_subs[mid] = topics
 
     def _on_connect_fail(self, client: Any, userdata: Any) -> None:
-        why = "down, unreachable, or its TLS certificate refused" if self.config.tls else \
-            "down or unreachable"
-        self._set_all(LinkState("down", f"cannot connect to broker {self.url} ({why}); "
+        # paho retries without saying why: find out here, on this link's own thread, at
+        # most once a minute (a refused port, an unknown host, a certificate)
+        now = time.monotonic()
+        if self._probed_at is None or now - self._probed_at >= PROBE_EVERY_S:
+            self._probed_at = now
+            self._why = _connect_problem(self.config)
+        why = self._why or ("down, unreachable, or its TLS certificate refused"
+                            if self.config.tls else "down or unreachable")
+        self._set_all(LinkState("down", f"cannot connect to broker {self.url}: {why}; "
                                         "trying again"))
 
     def _on_disconnect(self, client: Any, userdata: Any, flags: Any, reason: Any,
@@ -320,3 +330,16 @@ def _config_for(spec: MqttSource, show: BrokerConfig | None) -> BrokerConfig | N
             show.host.lower(), show.port, show.tls):
         return show
     return named
+
+
+def _connect_problem(config: BrokerConfig) -> str | None:
+    """Why a connection fails, in a few words (kiosk.ops.mqtt's probe, shared)."""
+    try:
+        from kiosk.ops.mqtt import connect_problem
+    except ImportError:
+        return None
+    try:
+        return connect_problem(config)
+    except Exception:  # a probe's bug must not end the network thread
+        log.exception("mqtt feeds: looking for why %s refuses failed", config.display_url)
+        return None
