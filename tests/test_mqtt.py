@@ -14,6 +14,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -165,6 +166,8 @@ def test_presence_status_retained_and_offline_at_a_clean_exit(screen: Screen, tm
         gone = late.wait(lambda m: m.topic == status_topic)
     assert gone.json() == {"online": False, "reason": "stopped"}
     assert "mqtt" not in screen.show.status_document()
+    assert not [t for t in threading.enumerate() if "kiosk-screen1" in t.name], \
+        "paho's network thread outlived close()"
 
 
 def test_every_command_moves_the_screen_and_is_answered(screen: Screen) -> None:
@@ -326,6 +329,27 @@ def test_wrong_password_is_reported_and_the_show_goes_on(qtbot, tmp_path: Path,
             show.status_document())
         show.window.go_next()
         assert show.window.index == 1
+    finally:
+        control.close()
+        show.stop()
+
+
+def test_broker_down_at_start(qtbot, tmp_path: Path, broker: Mosquitto, caplog) -> None:
+    broker.stop()
+    show = make_show(qtbot, tmp_path)
+    control = kiosk_mqtt.start(args_for(broker, tmp_path), show)
+    try:
+        qtbot.waitUntil(lambda: "refused" in control.state, timeout=10_000)
+        assert show.status_document()["mqtt"]["state"] == (
+            "connecting: connection refused (is the broker running? the port right?)")
+        assert "cannot connect to mqtt://screen1@127.0.0.1" in caplog.text
+        show.window.go_next()  # the show plays on
+        broker.start()
+        qtbot.waitUntil(lambda: control.state == "connected", timeout=20_000)
+        with broker.subscriber("kiosk/screen1/status") as sub:
+            show.write_status()
+            message = wait_message(qtbot, sub, lambda m: m.json().get("online") is True)
+            assert message.json()["slide"]["index"] == 1
     finally:
         control.close()
         show.stop()
