@@ -385,6 +385,7 @@ def test_kiosk_check_names_each_bad_mqtt_source_with_its_line(tmp_path, capsys):
         "  co2: {kind: mqtt, field: data.value}\n"
         "  wind: {kind: mqtt, topic: hall/wind, broker: 'tcp://broker.local:1883'}\n"
         "  rain: {kind: mqtt, topic: hall/rain, refresh: 5s}\n"
+        "  sun: {kind: mqtt, topic: $share/screens/hall/sun}\n"
         "slides:\n"
         "  - {type: figures, title: x, items: [{value: {source: temp}, label: t}]}\n",
         encoding="utf-8")
@@ -403,6 +404,8 @@ def test_kiosk_check_names_each_bad_mqtt_source_with_its_line(tmp_path, capsys):
         f"{deck}:10: sources.rain: refresh: an mqtt feed has none: its values arrive when "
         "they are published; remove it, and set stale_after: to say how old a value may be "
         "before the slide says so",
+        f"{deck}:11: sources.sun.topic: $share/ is a shared subscription: each message would "
+        "go to one screen only; name the topic itself, e.g. hall/sensors/temp",
     ]
     for line in expected:
         assert line in lines, (line, lines)

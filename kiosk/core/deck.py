@@ -191,6 +191,10 @@ class MqttSource(_Model):
             what = "+ and # (MQTT wildcards)" if len(wild) == 2 else f"{wild[0]} (an MQTT wildcard)"
             raise ValueError(f"{what} cannot be in a feed's topic: a feed shows one value, so "
                              f"it reads one topic; name it in full, e.g. hall/sensors/temp")
+        if value.startswith(("$share/", "$queue/")):
+            raise ValueError(f"{value.split('/')[0]}/ is a shared subscription: each message "
+                             "would go to one screen only; name the topic itself, e.g. "
+                             "hall/sensors/temp")
         if any(ord(c) < 32 or 127 <= ord(c) < 160 for c in value):
             raise ValueError("the topic has a control character (a tab or a line break?); "
                              "allowed: letters, digits, / and other printable characters")
