@@ -15,12 +15,17 @@ import re
 import shutil
 import socket
 import subprocess
+import sys
+import threading
+import time
 import urllib.request
 from pathlib import Path
 
 import pytest
 import yaml
+from prometheus_client.parser import text_string_to_metric_families
 
+import kiosk
 from kiosk.core import load_deck
 from kiosk.ops import metrics as metrics_mod
 from kiosk.qt.controller import Show
@@ -72,7 +77,6 @@ def scrape_text(exporter: metrics_mod.Metrics) -> str:
 
 def scrape(exporter: metrics_mod.Metrics) -> dict[tuple[str, tuple], float]:
     """{(sample name, sorted labels): value}, parsed by prometheus_client's parser."""
-    from prometheus_client.parser import text_string_to_metric_families
     samples = {}
     for family in text_string_to_metric_families(scrape_text(exporter)):
         for sample in family.samples:
@@ -102,7 +106,7 @@ def test_the_scrape_follows_the_show(qtbot, app, tmp_path):
         pump(show)
         got = scrape(exporter)
         assert got[("kiosk_info", (("deck", "hall A"), ("deck_version", ""),
-                                   ("version", __import__("kiosk").__version__)))] == 1
+                                   ("version", kiosk.__version__)))] == 1
         assert got[("kiosk_slide_index", ())] == 0
         assert got[("kiosk_slide_changes_total", ())] == 0
         assert got[("kiosk_paused", ())] == 0
@@ -263,15 +267,19 @@ def test_ipv6_loopback(qtbot, app, tmp_path):
 
 def test_close_frees_the_port(qtbot, app, tmp_path):
     show = start_show(qtbot, write_deck(tmp_path / "deck.yaml", with_feed=False), tmp_path)
+    before = set(threading.enumerate())
     exporter = serve(show)
     port = exporter.port
+    scrape(exporter)
+    assert set(threading.enumerate()) - before  # the server's thread
     exporter.close()
     again = socket.socket()
     again.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     again.bind(("127.0.0.1", port))  # nobody listens there any more
     again.close()
-    assert not [t for t in __import__("threading").enumerate() if t.is_alive()
-                and "serve_forever" in repr(getattr(t, "_target", ""))]
+    assert not [t for t in set(threading.enumerate()) - before if t.is_alive()]
+    assert not [listener for listener in show.telemetry.listeners
+                if isinstance(listener, metrics_mod.ShowMetrics)]
     show.stop()
 
 
@@ -354,3 +362,67 @@ def test_promtool_fires_each_alert():
     for group in rules["groups"]:
         for rule in group["rules"]:
             assert rule["annotations"]["summary"] and rule["annotations"]["description"]
+
+
+# ---------------------------------------------------------------------- kiosk run --metrics
+def _run_env(tmp_path: Path) -> dict[str, str]:
+    return {**os.environ, "QT_QPA_PLATFORM": "offscreen", "KIOSK_RUNTIME_DIR": str(tmp_path),
+            "KIOSK_LOG_DIR": str(tmp_path / "log"), "KIOSK_CACHE_DIR": str(tmp_path / "c")}
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_kiosk_run_serves_metrics_until_it_ends(tmp_path):
+    """The real command line: `kiosk run --metrics` answers while the show plays, and the
+    port is free again once it has ended."""
+    deck = write_deck(tmp_path / "deck.yaml", with_feed=False)
+    port = _free_port()
+    show = subprocess.Popen([sys.executable, "-m", "kiosk", "run", str(deck), "--windowed",
+                             "--size", "640x360", "--exit-after", "20", "--metrics",
+                             f"127.0.0.1:{port}"], cwd=ROOT, env=_run_env(tmp_path),
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        text = None
+        deadline = time.monotonic() + 18  # the show's start-up, bounded (no timing asserted)
+        while text is None and time.monotonic() < deadline and show.poll() is None:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics",
+                                            timeout=5) as answer:
+                    text = answer.read().decode("utf-8")
+            except OSError:
+                time.sleep(0.2)
+        assert text is not None, "kiosk run --metrics never answered"
+        names = {f.name: f for f in text_string_to_metric_families(text)}
+        assert {"kiosk_info", "kiosk_slide_index", "kiosk_frame_seconds",
+                "process_cpu_seconds"} <= set(names)
+        info = names["kiosk_info"].samples[0].labels
+        assert info["deck"] == "hall A" and info["version"] == kiosk.__version__
+        assert show.wait(timeout=60) == 0
+    finally:
+        if show.poll() is None:
+            show.kill()
+            show.wait()
+        if show.stderr:
+            show.stderr.close()
+    with socket.socket() as again:
+        again.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        again.bind(("127.0.0.1", port))
+
+
+def test_kiosk_run_with_a_bad_metrics_value_plays_on(tmp_path):
+    deck = write_deck(tmp_path / "deck.yaml", with_feed=False)
+    done = subprocess.run([sys.executable, "-m", "kiosk", "run", str(deck), "--windowed",
+                           "--size", "640x360", "--exit-after", "3", "--metrics", "91OO"],
+                          cwd=ROOT, env=_run_env(tmp_path), capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    logs = "".join(p.read_text(encoding="utf-8", errors="replace")
+                   for p in (tmp_path / "log").glob("*.log*"))
+    said = [line for line in logs.splitlines() if "--metrics" in line]
+    assert len(said) == 1, said
+    assert "'91OO' is not an address" in said[0] and "the show goes on" in said[0]
+    assert "Traceback" not in logs
