@@ -323,7 +323,7 @@ def _heat(p: QPainter, grid: Heat, y: float, drawn: Drawn) -> float:
     for k, h in enumerate(hours):
         _text(p, QRectF(M + label_w + k * cw, y, cw, 32), f"{h:02d}", 22, theme.MUTED, CENTRE)
     y += 52
-    _legend(p, W - M - 560, y, peak)
+    _legend(p, W - M - 700, y, peak)
     _text(p, QRectF(M, y, 900, 40), "空白：无互动（闭馆或待机）· blank: no interactions "
           "(closed or standby)", 22, theme.MUTED)
     return y + 60
