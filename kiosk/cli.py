@@ -168,7 +168,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="kiosk", description=__doc__)
     parser.add_argument("--version", action="version", version=f"kiosk {__version__}")
     sub = parser.add_subparsers(dest="command", required=True,  # convert-zh-hant is hidden
-                                metavar="{check,schema,run,supervise,autostart,export,publish}")
+                                metavar="{check,schema,run,supervise,autostart,export,publish,stats}")
 
     check = sub.add_parser("check", help="validate decks; exit 1 on any problem")
     check.add_argument("decks", nargs="+", metavar="DECK")
@@ -256,6 +256,10 @@ def build_parser() -> argparse.ArgumentParser:
                          help="the folder every published file must be inside (default: the "
                               "deck's folder, or the one above it when the deck uses ../)")
     publish.set_defaults(func=cmd_publish)
+
+    from kiosk.stats.cli import add_parser as add_stats  # argparse only; stats loads lazily
+
+    add_stats(sub)
 
     export = sub.add_parser("export", help="render every slide to PNG, plus a contact sheet")
     export.add_argument("deck", metavar="DECK")

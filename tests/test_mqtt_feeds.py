@@ -409,3 +409,16 @@ def test_kiosk_check_names_each_bad_mqtt_source_with_its_line(tmp_path, capsys):
     ]
     for line in expected:
         assert line in lines, (line, lines)
+
+
+def test_a_source_without_broker_uses_the_shows_mqtt(qtbot, app, broker, tmp_path):
+    """The show's --mqtt broker (passed by kiosk run to the Show) serves the deck's mqtt
+    sources that name none."""
+    broker.publish(TOPIC, json.dumps({"data": {"value": 12}}), retain=True)
+    deck = write_deck(tmp_path / "deck.yaml", None)
+    result = load_deck(deck)
+    show = Show(deck, result, animations=False, cache_root=tmp_path / "cache",
+                clock=FakeClock(), wall=FakeClock(WALL0), mqtt=parse_broker(broker.url()))
+    qtbot.addWidget(show.window)
+    wait_for(qtbot, show, lambda: shown_value(show) == 12)
+    stop_show(show)

@@ -30,6 +30,7 @@ from kiosk.supervision import (
 if TYPE_CHECKING:
     from kiosk.core.loader import LoadResult
     from kiosk.fleet.source import RemoteDeck
+    from kiosk.ops.mqtt_config import BrokerConfig
     from kiosk.qt.controller import Show
     from kiosk.qt.launch import Launch
 
@@ -124,6 +125,7 @@ def _run(args: argparse.Namespace, app: QApplication, screen: QScreen, number: i
              source.puller.display_url if source is not None else args.deck,
              len(result.deck.slides), log_file)
     show = Show(deck_path, result, animations=animations, rotate=args.rotate,
+                mqtt=_mqtt_broker(args),
                 status_file=Path(args.status_file) if args.status_file else None,
                 cache_root=cache, kiosk_mode=not args.windowed, lang=lang,
                 events=Path(args.events) if args.events else None, remote=source,
@@ -179,6 +181,20 @@ def _run(args: argparse.Namespace, app: QApplication, screen: QScreen, number: i
         awake.release()
     log.info("show ended")
     return int(code)
+
+
+def _mqtt_broker(args: argparse.Namespace) -> BrokerConfig | None:
+    """The show's own broker for ``kind: mqtt`` feeds that name none (#16); a bad --mqtt is
+    logged once by kiosk.ops.mqtt.start, and those feeds say "no MQTT broker"."""
+    if not getattr(args, "mqtt", None):
+        return None
+    from kiosk.ops.mqtt_config import MqttConfigError, parse_broker
+
+    try:
+        return parse_broker(args.mqtt, password_file=args.mqtt_password_file,
+                            ca_file=args.mqtt_ca)
+    except MqttConfigError:
+        return None
 
 
 def _start_services(args: argparse.Namespace, show: Show) -> list[Any]:

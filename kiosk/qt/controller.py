@@ -15,7 +15,7 @@ import logging
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer
 
@@ -31,6 +31,9 @@ from kiosk.core.watch import FileWatcher
 from kiosk.fleet.source import RemoteDeck
 from kiosk.qt.window import ShowWindow
 from kiosk.supervision import heartbeat, heartbeat_wanted
+
+if TYPE_CHECKING:
+    from kiosk.ops.mqtt_config import BrokerConfig
 
 log = logging.getLogger(__name__)
 FEEDS_MS, RELOAD_MS, STATUS_MS = 100, 500, 1000
@@ -66,7 +69,7 @@ class Show(QObject):
                  wall: Callable[[], float] = time.time, kiosk_mode: bool = False,
                  on_exit: Callable[[], None] | None = None, lang: str | None = None,
                  events: Path | None = None, remote: RemoteDeck | None = None,
-                 sync_epoch: float | None = None) -> None:
+                 sync_epoch: float | None = None, mqtt: BrokerConfig | None = None) -> None:
         super().__init__()
         assert result.deck is not None
         self.deck_path = deck_path
@@ -77,7 +80,9 @@ class Show(QObject):
         self.status_file = status_file
         self._cache = cache_dir_for(deck_path, cache_root,
                                     remote.puller.url if remote is not None else None)
-        self.hub = FeedHub(result.deck.sources, clock(), wall(), cache_dir=self._cache)
+        self.mqtt_broker = mqtt  # kind: mqtt feeds without broker: use the show's (#16)
+        self.hub = FeedHub(result.deck.sources, clock(), wall(), cache_dir=self._cache,
+                           mqtt=mqtt)
         self.window = ShowWindow(result.deck, clock=clock, animations=animations, rotate=rotate,
                                  feeds=self.hub, wall=wall, kiosk_mode=kiosk_mode,
                                  on_exit=on_exit, lang=lang, events=events,
@@ -226,7 +231,8 @@ class Show(QObject):
             # the next slide change): then _deck_swapped closes the old hub
             if self._pending_hub is not None:
                 self._pending_hub.close(self.wall())
-            hub = FeedHub(result.deck.sources, self.clock(), self.wall(), cache_dir=self._cache)
+            hub = FeedHub(result.deck.sources, self.clock(), self.wall(), cache_dir=self._cache,
+                          mqtt=self.mqtt_broker)
             self._pending_hub = hub
             self._run_feeds_timer()
         self.window.replace_deck(result.deck, hub, at_boundary=at_boundary,
