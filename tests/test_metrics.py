@@ -287,7 +287,27 @@ def test_parse_address():
     assert metrics_mod.parse_address("9100") == ("127.0.0.1", 9100)
     assert metrics_mod.parse_address("0.0.0.0:9100") == ("0.0.0.0", 9100)
     assert metrics_mod.parse_address("[::1]:9100") == ("::1", 9100)
-    assert metrics_mod.parse_address("screen-3.local:9100") == ("screen-3.local", 9100)
+    assert metrics_mod.parse_address("localhost:9100") == ("localhost", 9100)
+    with pytest.raises(ValueError, match=r"'screen-3\.local' is not an IP address"):
+        metrics_mod.parse_address("screen-3.local:9100")  # DNS could hang the start
+
+
+def test_silent_clients_and_a_flood_are_dropped_and_scrapes_go_on(qtbot, app, tmp_path,
+                                                                monkeypatch):
+    monkeypatch.setattr(metrics_mod._Handler, "timeout", 0.5)
+    show = start_show(qtbot, write_deck(tmp_path / "deck.yaml", with_feed=False), tmp_path)
+    exporter = serve(show)
+    try:
+        assert exporter.port is not None
+        silent = [socket.create_connection(("127.0.0.1", exporter.port), timeout=30)
+                  for _ in range(metrics_mod.MAX_CONNECTIONS + 4)]
+        for client in silent:  # each is closed by the server: over the cap, or timed out
+            assert client.recv(1) == b""
+            client.close()
+        assert scrape(exporter)[("kiosk_slide_index", ())] == 0
+    finally:
+        exporter.close()
+        show.stop()
 
 
 # ---------------------------------------------------------------------- the shipped files

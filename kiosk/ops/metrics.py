@@ -3,9 +3,12 @@
 The numbers are kept in the metric objects of a registry of our own (not the global one:
 tests run several shows in one process). The UI thread sets them from the show's telemetry
 (slide changes, interactions, visits, frames, reloads) and from the status document once a
-second (feeds, paused, the deck); prometheus_client's own HTTP server answers scrapes on its
-daemon threads and reads only those objects, which are thread-safe. A scrape never touches
-Qt and the UI thread never waits for a scrape.
+second (feeds, paused, the deck); prometheus_client's WSGI app answers scrapes on daemon
+threads and reads only those objects, which are thread-safe. A scrape never touches Qt and
+the UI thread never waits for a scrape. Its server is prometheus_client's threading WSGI
+server with two bounds its ``start_http_server`` lacks: a client that sends nothing is
+dropped after 10 s, and at most 8 connections are served at once (more are closed), so a
+stuck or hostile client cannot pile up threads over weeks.
 
 Every label value is bounded and free of secrets: feed names are the deck's own keys (never
 their URLs), interaction kinds and reload results come from fixed lists, slide labels are
@@ -19,8 +22,10 @@ import ipaddress
 import logging
 import math
 import re
+import socket
 import threading
 from typing import TYPE_CHECKING, Any
+from wsgiref.simple_server import WSGIRequestHandler, make_server
 
 from prometheus_client import (
     CollectorRegistry,
@@ -30,8 +35,9 @@ from prometheus_client import (
     Info,
     PlatformCollector,
     ProcessCollector,
-    start_http_server,
+    make_wsgi_app,
 )
+from prometheus_client.exposition import ThreadingWSGIServer
 
 import kiosk
 from kiosk.core.telemetry import INTERACTION_KINDS, Listener
@@ -49,6 +55,8 @@ FEED_STATES = {"ok": 0, "stale": 1, "error": 2}
 RELOAD_RESULTS = ("ok", "error")
 LABEL_MAX = 64  # characters of the deck's title in kiosk_info
 CLOSE_WAIT_S = 2.0  # at exit, for the server's thread to end
+REQUEST_TIMEOUT_S = 10.0  # a client that connects and sends nothing is dropped after this
+MAX_CONNECTIONS = 8  # answered at once; more are closed at once (a scraper needs one)
 
 _ADDRESS = re.compile(r"^(?:(?:\[(?P<v6>[^\]\s]+)\]|(?P<host>[A-Za-z0-9.\-]+)):)?"
                       r"(?P<port>\d{1,5})$")
@@ -75,7 +83,15 @@ def parse_address(value: str) -> tuple[str, int]:
             raise ValueError(f"--metrics {value!r}: {match['v6']!r} is not an IPv6 "
                              f"address; {allowed}") from None
         return match["v6"], port
-    return match["host"] or "127.0.0.1", port
+    host = match["host"] or "127.0.0.1"
+    if host != "localhost":
+        try:
+            ipaddress.IPv4Address(host)
+        except ValueError:  # a name would be looked up in DNS: it can hang the start
+            raise ValueError(f"--metrics {value!r}: {host!r} is not an IP address; give this "
+                             f"machine's address on the network (or 0.0.0.0 for all, "
+                             f"localhost for this machine only); {allowed}") from None
+    return host, port
 
 
 class ShowMetrics(Listener):
@@ -197,6 +213,54 @@ def _remove(metric: Gauge, label: str) -> None:
         metric.remove(label)
 
 
+class _Handler(WSGIRequestHandler):
+    """prometheus_client's WSGI app behind a handler that drops a silent client and logs
+    no line per scrape."""
+
+    timeout = REQUEST_TIMEOUT_S
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+class _Server(ThreadingWSGIServer):
+    """One daemon thread per connection, at most :data:`MAX_CONNECTIONS` at a time: a flood
+    of connections is closed, never a thread each."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self.slots = threading.BoundedSemaphore(MAX_CONNECTIONS)
+        super().__init__(*args, **kwargs)
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        if not self.slots.acquire(blocking=False):
+            self.shutdown_request(request)
+            return
+        try:
+            super().process_request(request, client_address)
+        except BaseException:
+            self.slots.release()
+            raise
+
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self.slots.release()
+
+
+def _listen(host: str, port: int, registry: CollectorRegistry) -> tuple[Any, threading.Thread]:
+    """Bind (OSError when it cannot) and serve on a daemon thread."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+
+    class Server(_Server):
+        address_family = family
+
+    server = make_server(host, port, make_wsgi_app(registry), Server, handler_class=_Handler)
+    thread = threading.Thread(target=server.serve_forever, name="kiosk-metrics", daemon=True)
+    thread.start()
+    return server, thread
+
+
 class Metrics:
     """The running exporter; :meth:`close` stops its server. ``port`` is the bound port (None
     when it did not start: a bad address or a port in use, logged once)."""
@@ -220,7 +284,7 @@ class Metrics:
         registry = CollectorRegistry(auto_describe=True)
         metrics = ShowMetrics(registry)
         try:
-            self._server, self._thread = start_http_server(self.port, self.host, registry)
+            self._server, self._thread = _listen(self.host, self.port, registry)
         except OSError as exc:  # in use, no such address, not allowed
             log.error("--metrics %s:%s: cannot listen there (%s); the show goes on without "
                       "metrics", self.host, self.port, exc.strerror or exc)
