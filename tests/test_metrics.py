@@ -446,3 +446,19 @@ def test_kiosk_run_with_a_bad_metrics_value_plays_on(tmp_path):
     assert len(said) == 1, said
     assert "'91OO' is not an address" in said[0] and "the show goes on" in said[0]
     assert "Traceback" not in logs
+
+
+def test_every_dashboard_query_is_valid_promql(tmp_path):
+    """promtool parses each panel's query (Grafana's variables given example values)."""
+    dashboard = json.loads((MONITORING / "kiosk-dashboard.json").read_text(encoding="utf-8"))
+    exprs = _exprs(dashboard["panels"])
+    rules = {"groups": [{"name": "dashboard", "rules": [
+        {"record": f"kiosk_dashboard:query{i}",
+         "expr": expr.replace("$instance", ".*").replace("$__range", "6h")}
+        for i, expr in enumerate(exprs)]}]}
+    path = tmp_path / "queries.yml"
+    path.write_text(yaml.safe_dump(rules), encoding="utf-8")
+    done = subprocess.run([_promtool(), "check", "rules", str(path)], capture_output=True,
+                          text=True, timeout=60)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert f"{len(exprs)} rules found" in done.stdout
