@@ -233,3 +233,14 @@ def test_memory_stays_bounded_on_a_file_of_one_endless_line(tmp_path: Path) -> N
     tracemalloc.stop()
     assert summary.report.too_long == 1 and summary.report.events == 0
     assert peak < 16 << 20, peak
+
+
+def test_the_first_slide_is_known_from_the_touches_on_it(tmp_path: Path) -> None:
+    """The show does not log the slide it opens on: a visitor's touch names it, and its
+    dwell counts from there."""
+    log = tmp_path / "events.jsonl"
+    log.write_text(line(0, "visit", active=True) + line(0, "interaction", kind="tap", index=4)
+                   + line(10, "interaction", kind="tap", index=4)
+                   + line(40, "visit", active=False), encoding="utf-8")
+    summary = summarise([log])
+    assert summary.slides[4].dwell_ms == 40_000 and summary.slides[4].visits == 1

@@ -164,6 +164,7 @@ class _Stream:
             if last_seen is None or t > last_seen:
                 last_seen = t
             if code == INTERACTION:
+                current = a  # the slide on screen (the first one shown is not logged)
                 if b in operator:
                     s.operator[b] += 1
                     continue
