@@ -31,6 +31,8 @@ from typing import TYPE_CHECKING, Any
 
 import paho.mqtt.client as mqtt
 from paho.mqtt.enums import CallbackAPIVersion
+from paho.mqtt.packettypes import PacketTypes
+from paho.mqtt.properties import Properties
 
 from kiosk import __version__
 from kiosk.core.background import Job
@@ -47,6 +49,7 @@ log = logging.getLogger(__name__)
 KEEPALIVE = 30
 CLOSE_WAIT = 2.0  # seconds the exit waits for "offline" to reach the broker
 MAX_QUEUED = 64  # messages paho holds while the link is down
+MAX_PACKET = 64 * 1024  # the largest packet the broker may send this screen
 
 
 def topics(sid: str) -> dict[str, str]:
@@ -170,9 +173,13 @@ class MqttControl:
     def connect(self) -> None:
         """Start the network thread; it connects (and reconnects) by itself."""
         log.info("MQTT: connecting to %s as screen %r", self.config.display_url, self.screen_id)
-        # clean start, no session kept: commands sent while the screen was away are not queued
+        # clean start, no session kept: commands sent while the screen was away are not queued;
+        # and the broker is asked to send no packet over 64 KB (a command is at most 4 KB), so
+        # a huge message never reaches this process's memory
+        properties = Properties(PacketTypes.CONNECT)  # type: ignore[no-untyped-call]
+        properties.MaximumPacketSize = MAX_PACKET
         self.client.connect_async(self.config.host, self.config.port, keepalive=KEEPALIVE,
-                                  clean_start=True)
+                                  clean_start=True, properties=properties)
         self.client.loop_start()
 
     def close(self) -> None:
