@@ -354,6 +354,71 @@ def uninstalled() -> None:
     print(f"ok: uninstall.exe /S: {INSTALL}, the Start-menu folder and {ARP} are gone")
 
 
+def fleet(work: Path) -> None:
+    """The frozen kiosk.exe's #15 and #16 parts, which load more than the show: publish signs
+    with PyNaCl (libsodium's DLL) and Debian's minisign verifies it; kiosk stats reads an
+    events log; kiosk run --metrics serves /metrics (kiosk.ops, imported by name)."""
+    import hashlib
+    import json
+    import socket
+    import urllib.request
+
+    exe = str(BUNDLE / "kiosk.exe")
+    deck = winpath(BUNDLE / "_internal" / "slides" / "zhuhai.yaml")
+    pub = work / "pub"
+    minisign = shutil.which("minisign")
+    sign: list[str] = []
+    if minisign:
+        subprocess.run([minisign, "-G", "-W", "-p", str(work / "k.pub"), "-s",
+                        str(work / "k.key")], check=True, capture_output=True, timeout=60)
+        sign = ["--sign", winpath(work / "k.key")]
+    must(wine(exe, "publish", deck, winpath(pub), *sign, QT_QPA_PLATFORM="offscreen"),
+         "kiosk.exe publish")
+    manifest = json.loads((pub / "manifest.json").read_text(encoding="utf-8"))
+    for entry in manifest["files"]:
+        data = (pub / "files" / entry["sha256"]).read_bytes()
+        if hashlib.sha256(data).hexdigest() != entry["sha256"]:
+            fail(f"kiosk.exe publish: {entry['path']} does not hash to its name")
+    verified = "not signed (no minisign here)"
+    if minisign:
+        done = subprocess.run([minisign, "-Vm", str(pub / "manifest.json"), "-p",
+                               str(work / "k.pub")], capture_output=True, text=True, timeout=60)
+        if done.returncode != 0:
+            fail(f"minisign -V refused what kiosk.exe publish signed: {done.stderr}")
+        verified = "signed, and minisign -V verifies it"
+    events = work / "events.jsonl"
+    events.write_text("".join(json.dumps(e) + "\n" for e in [
+        {"t": 1_800_000_000_000, "event": "visit", "active": True},
+        {"t": 1_800_000_001_000, "event": "interaction", "kind": "tap", "index": 0},
+        {"t": 1_800_000_002_000, "event": "slide", "index": 1, "reason": "user"},
+        {"t": 1_800_000_040_000, "event": "visit", "active": False}]), encoding="utf-8")
+    table = must(wine(exe, "stats", winpath(events), "--out", winpath(work / "stats.png"),
+                      QT_QPA_PLATFORM="offscreen"), "kiosk.exe stats")
+    if not (work / "stats.png").is_file() or "1" not in table:
+        fail(f"kiosk.exe stats drew no picture:\n{table}")
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    show = subprocess.Popen(["wine", exe, "run", deck, "--windowed", "--size", "640x360",
+                             "--exit-after", "40", "--metrics", f"127.0.0.1:{port}"],
+                            env=wine_env(QT_QPA_PLATFORM="offscreen"),
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    scraped = ""
+    deadline = time.monotonic() + 35
+    while time.monotonic() < deadline and "kiosk_slide_index" not in scraped:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5) as got:
+                scraped = got.read().decode()
+        except OSError:
+            time.sleep(1)
+    show.wait(120)
+    settle()
+    if "kiosk_slide_index" not in scraped:
+        fail("kiosk.exe run --metrics served no /metrics")
+    print(f"ok: kiosk.exe publish: {len(manifest['files'])} files, {verified}; "
+          f"kiosk.exe stats: a table and a picture; kiosk.exe run --metrics: /metrics served")
+
+
 def main() -> None:
     import kiosk
 
@@ -370,6 +435,7 @@ def main() -> None:
     try:
         renders = Renders(work)
         frozen(work, version, renders)
+        fleet(work)
         show(work)
         launcher(work)
         installed(work, setup, version, renders)
