@@ -258,7 +258,8 @@ class Store:
             return name in bundles or (match is not None and playing is not None
                                        and int(match.group(1)) == playing)
 
-        self.make_dirs()  # a link in the place of a folder goes first: never scanned through
+        with contextlib.suppress(OSError):  # a link in a folder's place goes first; and
+            self.make_dirs()  # _clear never scans through one (it may be made meanwhile)
         _clear(self.bundles, bundle_kept)
         # a blob's removal never breaks a bundle: its files are hard links or copies
         _clear(self.blobs, lambda name: name in used)
