@@ -39,6 +39,8 @@ def test_a_manifest_round_trips():
                 {"path": "a", "sha256": "0" * 64, "size": 1}]}, "differs only in case"),
     ({"files": [{"path": "a", "sha256": "0" * 64, "size": 1},
                 {"path": "a/b", "sha256": "0" * 64, "size": 1}]}, "is a file and also a folder"),
+    ({"files": [{"path": "ı.jpg", "sha256": "0" * 64, "size": 1},
+                {"path": "I.jpg", "sha256": "0" * 64, "size": 1}]}, "differs only in case"),
     ({"files": [{"path": "a", "sha256": "0" * 64, "size": -1}]}, "size must be a whole number"),
 ])
 def test_what_a_manifest_may_not_say(change, words):

@@ -224,18 +224,24 @@ def _check_tree(entries: tuple[Entry, ...]) -> None:
     """No path twice (case-insensitive file systems included), no file used as a folder."""
     seen: dict[str, str] = {}
     for e in entries:
-        key = e.path.casefold()
+        key = _fold(e.path)
         if key in seen:
             raise ManifestError(f"file path {_show(e.path)} is listed twice (or differs only "
                                 f"in case from {_show(seen[key])})")
         seen[key] = e.path
     for e in entries:
-        parts = e.path.casefold().split("/")
+        parts = _fold(e.path).split("/")
         for depth in range(1, len(parts)):
             folder = "/".join(parts[:depth])
             if folder in seen:
                 raise ManifestError(f"{_show(seen[folder])} is a file and also a folder of "
                                     f"{_show(e.path)}")
+
+
+def _fold(path: str) -> str:
+    """One key for names a caseless file system takes for one: upper-cased first, as NTFS
+    compares (ı and I), then case-folded (ß and ss, and the rest)."""
+    return path.upper().casefold()
 
 
 def _show(value: Any) -> str:
