@@ -3,17 +3,13 @@ written by the show's own events log, read back and summed (#16 §3)."""
 
 from __future__ import annotations
 
-from kiosk.qt.window import ShowWindow
 from kiosk.stats.summary import summarise
 from kiosk.stats.table import render
 
-from .conftest import FakeClock
 from .test_touch import (  # noqa: F401  (deck and touch: pytest fixtures)
-    H,
-    W,
-    _allow_close,
     canvas_to_window,
     deck,
+    logging_window,
     swipe,
     tap,
     touch,
@@ -22,13 +18,7 @@ from .test_touch import (  # noqa: F401  (deck and touch: pytest fixtures)
 
 def test_a_visit_on_a_real_window_is_summed(qtbot, app, deck, touch, tmp_path):  # noqa: F811
     events = tmp_path / "events.jsonl"
-    clock = FakeClock()
-    window = ShowWindow(deck, clock=clock, animations=False, kiosk_mode=True, events=events,
-                        wall=lambda: 1_800_000_000 + clock.now)
-    qtbot.addWidget(window, before_close_func=_allow_close)
-    window.resize(W, H)
-    window.show()
-    qtbot.waitExposed(window)
+    window, clock = logging_window(qtbot, deck, events)
 
     clock.advance(2)
     swipe(window, touch, (700, 270), (300, 280))  # slide 1 -> 2

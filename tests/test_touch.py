@@ -48,6 +48,18 @@ def make(qtbot, deck, kiosk_mode=True):
     return window, exits
 
 
+def logging_window(qtbot, deck, events):
+    """A kiosk window on a fake clock whose wall clock follows it, writing ``events``."""
+    clock = FakeClock()
+    window = ShowWindow(deck, clock=clock, animations=False, kiosk_mode=True, events=events,
+                        wall=lambda: 1_800_000_000 + clock.now)
+    qtbot.addWidget(window, before_close_func=_allow_close)
+    window.resize(W, H)
+    window.show()
+    qtbot.waitExposed(window)
+    return window, clock
+
+
 def swipe(window, device, start, end, steps=6):
     sequence = QTest.touchEvent(window, device)
     sequence.press(0, QPoint(*start), window).commit()

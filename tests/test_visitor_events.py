@@ -8,15 +8,10 @@ from __future__ import annotations
 
 import json
 
-from kiosk.qt.window import ShowWindow
-
-from .conftest import FakeClock
 from .test_touch import (  # noqa: F401  (deck and touch: pytest fixtures)
-    H,
-    W,
-    _allow_close,
     canvas_to_window,
     deck,
+    logging_window,
     swipe,
     tap,
     touch,
@@ -25,13 +20,7 @@ from .test_touch import (  # noqa: F401  (deck and touch: pytest fixtures)
 
 def test_a_visit_in_the_events_log(qtbot, app, deck, touch, tmp_path):  # noqa: F811
     events = tmp_path / "events.jsonl"
-    clock = FakeClock()
-    window = ShowWindow(deck, clock=clock, animations=False, kiosk_mode=True, events=events,
-                        wall=lambda: 1_800_000_000 + clock.now)
-    qtbot.addWidget(window, before_close_func=_allow_close)
-    window.resize(W, H)
-    window.show()
-    qtbot.waitExposed(window)
+    window, clock = logging_window(qtbot, deck, events)
 
     swipe(window, touch, (700, 270), (300, 280))  # to slide 2
     tap(window, touch, 480, 200)  # shows the controls

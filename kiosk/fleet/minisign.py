@@ -103,17 +103,22 @@ def key_id_hex(key_id: bytes) -> str:
     return f"{int.from_bytes(key_id, 'little'):X}"
 
 
-def parse_public_key(text: str) -> PublicKey:
-    """A public key from a ``.pub`` file's text, or from its base64 line alone."""
-    if len(text) > MAX_KEY_FILE_BYTES:
-        raise SignatureError(f"a public key is about 100 characters; this is {len(text)}")
+def _key_bytes(text: str, what: str) -> bytes:
+    """The decoded base64 line of a key file (its 'untrusted comment:' line optional)."""
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     if lines and lines[0].startswith(UNTRUSTED_PREFIX.strip()):
         lines = lines[1:]
     if len(lines) != 1:
-        raise SignatureError("not a minisign public key: expected an 'untrusted comment:' "
+        raise SignatureError(f"not a minisign {what}: expected an 'untrusted comment:' "
                              "line and one base64 line")
-    raw = _b64(lines[0], "public key")
+    return _b64(lines[0], what)
+
+
+def parse_public_key(text: str) -> PublicKey:
+    """A public key from a ``.pub`` file's text, or from its base64 line alone."""
+    if len(text) > MAX_KEY_FILE_BYTES:
+        raise SignatureError(f"a public key is about 100 characters; this is {len(text)}")
+    raw = _key_bytes(text, "public key")
     if len(raw) != _PK_BYTES:
         raise SignatureError(f"not a minisign public key: {len(raw)} bytes where "
                              f"{_PK_BYTES} were expected")
@@ -234,13 +239,7 @@ def sign(message: bytes, key: SecretKey, trusted_comment: str,
 
 
 def _parse_secret_key(text: str, password: str | None) -> SecretKey:
-    lines = [line.strip() for line in text.splitlines() if line.strip()]
-    if lines and lines[0].startswith(UNTRUSTED_PREFIX.strip()):
-        lines = lines[1:]
-    if len(lines) != 1:
-        raise SignatureError("not a minisign secret key: expected an 'untrusted comment:' "
-                             "line and one base64 line")
-    raw = _b64(lines[0], "secret key")
+    raw = _key_bytes(text, "secret key")
     if len(raw) != _SK_BYTES:
         raise SignatureError(f"not a minisign secret key: {len(raw)} bytes where "
                              f"{_SK_BYTES} were expected (is it the public key?)")
