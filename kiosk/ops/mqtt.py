@@ -36,6 +36,7 @@ from paho.mqtt.properties import Properties
 
 from kiosk import __version__
 from kiosk.core.background import Job
+from kiosk.core.feeds.mqtt import bounded_client
 from kiosk.core.telemetry import Listener
 from kiosk.ops.commands import CommandError, parse_command
 from kiosk.ops.mqtt_config import BrokerConfig, MqttConfigError, parse_broker, screen_id
@@ -149,8 +150,12 @@ class MqttControl:
         self._refused_publish: str | None = None  # the topic the ACL refused last
         self._acked: dict[int, str] = {}  # QoS 1 message id -> topic, until its PUBACK
         # MQTT 5: the broker says in each PUBACK and SUBACK whether its ACL let it through
-        self.client = mqtt.Client(CallbackAPIVersion.VERSION2, client_id=f"kiosk-{sid}",
-                                  protocol=mqtt.MQTTv5)
+        # the broker is asked for no packet over 64 KB (connect()), and one that sends more
+        # anyway is dropped as soon as the packet's header says so: nothing of it is buffered
+        self._oversize_logged = False
+        self.client: mqtt.Client = bounded_client(
+            MAX_PACKET, self._on_oversize, callback_api_version=CallbackAPIVersion.VERSION2,
+            client_id=f"kiosk-{sid}", protocol=mqtt.MQTTv5)
         config.apply(self.client)
         self.client.will_set(self.topics["status"], offline("connection lost"), qos=1,
                              retain=True)
@@ -269,6 +274,13 @@ class MqttControl:
         if state != self._logged_state:  # each kind of trouble once, not at every retry
             self._logged_state = state
             log.log(level, message, *args)
+
+    def _on_oversize(self, length: int) -> None:
+        if not self._oversize_logged:
+            self._oversize_logged = True
+            log.warning("MQTT: %s sent a packet of %s bytes, over the %s this screen accepts; "
+                        "the connection is dropped and made again (logged once; the show goes "
+                        "on)", self.config.display_url, f"{length:,}", f"{MAX_PACKET:,}")
 
     def _on_connect(self, client: mqtt.Client, userdata: Any, flags: Any,
                     reason: Any, properties: Any) -> None:

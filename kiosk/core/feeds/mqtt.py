@@ -44,6 +44,54 @@ NO_BROKER = ("no MQTT broker: name one with broker: mqtt://host:1883 in the sour
              "the show with --mqtt mqtt://host:1883")
 
 
+class PacketTooLargeError(ConnectionAbortedError):
+    """The broker sent a packet over the limit this client asked for: the link is dropped."""
+
+
+_bounded_classes: dict[int, Any] = {}
+
+
+def bounded_client(limit: int, on_oversize: Any, **kwargs: Any) -> Any:
+    """A paho ``Client`` that drops the connection as soon as a packet's header says it is
+    over ``limit`` bytes, before reading any of its body.
+
+    MQTT 5's Maximum Packet Size (sent in CONNECT) only asks the broker; a broken or hostile
+    one can still send 200 MB, and paho would buffer all of it. paho 2.x reads every byte
+    through ``Client._sock_recv``; the body is read only once the remaining length is known
+    (``_in_packet["have_remaining"]``), so the check goes there: it sees the length before the
+    first body byte, whatever the socket (plain, TLS, websocket). Raising an ``OSError`` is
+    what paho does with a dead socket: it closes it, calls ``on_disconnect`` and reconnects
+    with its backoff. ``on_oversize(length)`` is called (on paho's thread) before that.
+    tests/test_ops_attacks.py fails if a paho upgrade moves this hook.
+    """
+    import paho.mqtt.client as mqtt
+
+    cls = _bounded_classes.get(0)
+    if cls is None:
+        class _Bounded(mqtt.Client):
+            _kiosk_limit = 268_435_455
+            _kiosk_on_oversize: Any = None
+
+            def _sock_recv(self, bufsize: int) -> bytes:
+                packet: Any = getattr(self, "_in_packet", None) or {}
+                length = int(packet.get("remaining_length", 0) or 0)
+                if packet.get("have_remaining") and length > self._kiosk_limit:
+                    callback = self._kiosk_on_oversize
+                    if callback is not None:
+                        with contextlib.suppress(Exception):
+                            callback(length)
+                    raise PacketTooLargeError(f"a packet of {length:,} bytes is over the "
+                                         f"{self._kiosk_limit:,}-byte limit")
+                data: bytes = super()._sock_recv(bufsize)
+                return data
+
+        cls = _bounded_classes[0] = _Bounded
+    client = cls(**kwargs)
+    client._kiosk_limit = limit
+    client._kiosk_on_oversize = on_oversize
+    return client
+
+
 @dataclass(frozen=True)
 class LinkState:
     """How a source's subscription is going: ``kind`` and the words for the log and status."""
@@ -110,6 +158,7 @@ class BrokerLink:
         self._stopper: Job[Any] | None = None
         self._probed_at: float | None = None
         self._why: str | None = None
+        self._oversize_logged = False
         self._max_packet = min(268_435_455, PACKET_OVERHEAD + max(
             spec.max_bytes for t in topics.values() for spec in t.specs.values()))
         try:
@@ -132,9 +181,10 @@ class BrokerLink:
         from paho.mqtt.packettypes import PacketTypes
         from paho.mqtt.properties import Properties
 
-        client = mqtt.Client(CallbackAPIVersion.VERSION2,
-                             client_id=f"kiosk-feeds-{os.urandom(5).hex()}",
-                             protocol=mqtt.MQTTv5)
+        client = bounded_client(self._max_packet, self._on_oversize,
+                                callback_api_version=CallbackAPIVersion.VERSION2,
+                                client_id=f"kiosk-feeds-{os.urandom(5).hex()}",
+                                protocol=mqtt.MQTTv5)
         self.config.apply(client)
         client.reconnect_delay_set(RECONNECT_MIN_S, RECONNECT_MAX_S)
         client.on_connect = self._on_connect
@@ -152,6 +202,15 @@ class BrokerLink:
             client.connect_async(self.config.host, self.config.port, KEEPALIVE_S,
                                  clean_start=True, properties=properties)
             client.loop_start()
+
+    def _on_oversize(self, length: int) -> None:
+        """paho's thread: the broker ignored the Maximum Packet Size; say so once."""
+        if not self._oversize_logged:
+            self._oversize_logged = True
+            log.warning("mqtt feeds: broker %s sent a packet of %s bytes, over the %s this "
+                        "screen accepts (the largest max_bytes + headers); the connection is "
+                        "dropped and made again (logged once)", self.url, f"{length:,}",
+                        f"{self._max_packet:,}")
 
     def _on_connect(self, client: Any, userdata: Any, flags: Any, reason: Any,
                     properties: Any) -> None:

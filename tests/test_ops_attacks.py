@@ -1,0 +1,134 @@
+"""Attacks on the hall's operations side (#16): a hostile broker, a slow-loris scraper and a
+command flood. Real sockets, real paho, the real Show; no sleeps in the assertions."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import socket
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from kiosk.core.deck import MqttSource
+from kiosk.core.feeds.mqtt import MqttFeeds
+from kiosk.ops import mqtt as kiosk_mqtt
+
+from .test_mqtt import make_show
+
+HUGE = 200 << 20  # what the hostile broker says its PUBLISH holds
+CHUNK = 64 << 10
+
+
+def _varint(n: int) -> bytes:
+    out = bytearray()
+    while True:
+        b, n = n % 128, n // 128
+        out.append(b | (0x80 if n else 0))
+        if not n:
+            return bytes(out)
+
+
+class HostileBroker:
+    """Accepts every connection, answers CONNACK, then sends a 200 MB PUBLISH whatever the
+    client's Maximum Packet Size; counts the bytes each connection took before it closed."""
+
+    def __init__(self) -> None:
+        self.server = socket.create_server(("127.0.0.1", 0))
+        self.server.settimeout(0.2)
+        self.port = self.server.getsockname()[1]
+        self.sent: list[int] = []  # body bytes the client took, per finished connection
+        self.connections = 0
+        self._stop = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                conn, _ = self.server.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            self.connections += 1
+            with conn:
+                self._attack(conn)
+
+    def _attack(self, conn: socket.socket) -> None:
+        conn.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, CHUNK)
+        conn.settimeout(5)
+        sent = 0
+        try:
+            conn.recv(4096)  # CONNECT
+            conn.sendall(bytes([0x20, 3, 0, 0, 0]))  # CONNACK (v5), no properties
+            topic = b"kiosk/screen1/cmd"
+            conn.sendall(bytes([0x30]) + _varint(2 + len(topic) + 1 + HUGE)
+                         + len(topic).to_bytes(2, "big") + topic + b"\x00")
+            chunk = b"x" * CHUNK
+            while sent < HUGE and not self._stop.is_set():
+                conn.sendall(chunk)
+                sent += CHUNK
+        except OSError:
+            pass  # the client dropped the link: what it should do
+        self.sent.append(sent)
+
+    def close(self) -> None:
+        self._stop.set()
+        self.server.close()
+        self.thread.join(10)
+
+
+@pytest.fixture
+def hostile() -> Iterator[HostileBroker]:
+    broker = HostileBroker()
+    try:
+        yield broker
+    finally:
+        broker.close()
+
+
+# the kernel's socket buffers take a few MB before the drop is seen; paho used to take 200 MB
+BOUND = 16 << 20
+
+
+def test_a_broker_sending_200_mb_is_dropped_and_the_show_goes_on(qtbot, tmp_path: Path,
+                                                                 hostile: HostileBroker,
+                                                                 caplog) -> None:
+    show = make_show(qtbot, tmp_path)
+    args = argparse.Namespace(mqtt=f"mqtt://127.0.0.1:{hostile.port}", mqtt_password_file=None,
+                              mqtt_ca=None, screen_id="screen1", screen=0)
+    caplog.set_level(logging.WARNING, logger="kiosk.ops.mqtt")
+    control = kiosk_mqtt.start(args, show)
+    assert isinstance(control, kiosk_mqtt.MqttControl)
+    try:
+        # dropped, reconnected (paho's backoff), dropped again: never 200 MB in memory
+        qtbot.waitUntil(lambda: len(hostile.sent) >= 2, timeout=20_000)
+        assert max(hostile.sent) < BOUND, hostile.sent
+        oversize = [r for r in caplog.records if "over the 65,536 this screen accepts" in
+                    r.getMessage()]
+        assert len(oversize) == 1, caplog.text  # once, not at every reconnect
+        assert "209,715,220 bytes" in oversize[0].getMessage()
+        before = show.window.index
+        show.window.go_next()  # the show plays on
+        assert show.window.index == (before + 1) % len(show.window.deck.slides)
+    finally:
+        control.close()
+        show.stop()
+
+
+def test_a_feeds_broker_sending_200_mb_is_dropped(hostile: HostileBroker, caplog,
+                                                  qtbot) -> None:
+    caplog.set_level(logging.WARNING, logger="kiosk.core.feeds.mqtt")
+    feeds = MqttFeeds({"temp": MqttSource(kind="mqtt", topic="hall/temp",
+                                          broker=f"mqtt://127.0.0.1:{hostile.port}")}, None)
+    try:
+        qtbot.waitUntil(lambda: len(hostile.sent) >= 2, timeout=20_000)
+        assert max(hostile.sent) < BOUND, hostile.sent
+        assert caplog.text.count("over the") == 1, caplog.text
+        assert feeds.take("temp") in (None, (None, None))  # no value came of it
+    finally:
+        feeds.close()
+        assert feeds.wait_closed()
