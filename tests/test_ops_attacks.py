@@ -4,9 +4,11 @@ command flood. Real sockets, real paho, the real Show; no sleeps in the assertio
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import socket
 import threading
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -132,3 +134,98 @@ def test_a_feeds_broker_sending_200_mb_is_dropped(hostile: HostileBroker, caplog
     finally:
         feeds.close()
         assert feeds.wait_closed()
+
+
+# ---------------------------------------------------------------------- /metrics slow loris
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+        self.read = threading.Event()  # the server has looked at it
+
+    def __call__(self) -> float:
+        self.read.set()
+        return self.now
+
+
+@pytest.fixture
+def exporter() -> Iterator[tuple[object, int]]:
+    from prometheus_client import CollectorRegistry
+
+    from kiosk.ops import metrics
+
+    registry = CollectorRegistry()
+    metrics.ShowMetrics(registry)
+    server, thread = metrics._listen("127.0.0.1", 0, registry)
+    try:
+        yield server, server.server_address[1]
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(10)
+
+
+def _scrape(port: int) -> bytes:
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=10) as answer:
+        body: bytes = answer.read()
+    return body
+
+
+def _loris(port: int, source: str) -> socket.socket:
+    sock = socket.socket()
+    sock.settimeout(10)
+    sock.bind((source, 0))
+    sock.connect(("127.0.0.1", port))
+    sock.sendall(b"G")
+    return sock
+
+
+def test_slow_loris_from_one_address_leaves_slots_for_the_scraper(exporter) -> None:
+    from kiosk.ops import metrics
+
+    _, port = exporter
+    # the attacker's pattern: 8 connections dribbling a byte now and then, from one address
+    lorises = [_loris(port, "127.0.0.2") for _ in range(metrics.MAX_CONNECTIONS)]
+    try:
+        refused = lorises[4:]  # 4 per address, as docs/fleet.md tells operators
+        for sock in refused:  # over the per-address cap: closed at once
+            assert sock.recv(1) == b""
+        assert b"kiosk_slide_index" in _scrape(port)  # the scraper still gets in
+    finally:
+        for sock in lorises:
+            sock.close()
+
+
+def test_a_request_dribbled_past_the_deadline_is_dropped(exporter) -> None:
+    from kiosk.ops import metrics
+
+    server, port = exporter
+    clock = FakeClock()
+    server.clock = clock  # type: ignore[attr-defined]
+    sock = _loris(port, "127.0.0.1")
+    try:
+        assert clock.read.wait(10)  # the connection's deadline is set: now + 10 s
+        for byte in b"ET /metr":  # each byte well within a per-read timeout...
+            clock.now += 2.0  # ...but 16 s in all, over the whole-request deadline
+            sock.sendall(bytes([byte]))
+        sock.sendall(b"ics HTTP/1.1\r\n\r\n")
+        assert sock.recv(1) == b""  # dropped, no answer
+    finally:
+        sock.close()
+    assert metrics.REQUEST_TIMEOUT_S <= 10
+    server.clock = FakeClock()  # type: ignore[attr-defined]
+    assert b"kiosk_slide_index" in _scrape(port)
+
+
+def test_oversized_headers_are_dropped(exporter) -> None:
+    _, port = exporter
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        request = b"GET /metrics HTTP/1.1\r\n" + b"".join(
+            b"X-Pad-%d: %s\r\n" % (i, b"a" * 1000) for i in range(40)) + b"\r\n"
+        with contextlib.suppress(OSError):  # the server may close while we still send
+            sock.sendall(request)
+        answer = b""
+        with contextlib.suppress(OSError):
+            while chunk := sock.recv(65536):
+                answer += chunk
+        assert b"kiosk_slide_index" not in answer
+    assert b"kiosk_slide_index" in _scrape(port)

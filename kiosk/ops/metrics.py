@@ -7,8 +7,9 @@ second (feeds, paused, the deck); prometheus_client's WSGI app answers scrapes o
 threads and reads only those objects, which are thread-safe. A scrape never touches Qt and
 the UI thread never waits for a scrape. Its server is prometheus_client's threading WSGI
 server with two bounds its ``start_http_server`` lacks: a client that sends nothing is
-dropped after 10 s, and at most 8 connections are served at once (more are closed), so a
-stuck or hostile client cannot pile up threads over weeks.
+dropped unless its whole request (line and headers, at most 16 KB) is in within 10 s, and at
+most 8 connections are served at once, at most 4 from one address (more are closed), so a
+stuck, slow or hostile client cannot pile up threads over weeks nor lock out the scraper.
 
 Every label value is bounded and free of secrets: feed names are the deck's own keys (never
 their URLs), interaction kinds and reload results come from fixed lists, slide labels are
@@ -18,12 +19,15 @@ their URLs), interaction kinds and reload results come from fixed lists, slide l
 from __future__ import annotations
 
 import contextlib
+import io
 import ipaddress
 import logging
 import math
 import re
 import socket
 import threading
+import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 from wsgiref.simple_server import WSGIRequestHandler, make_server
 
@@ -55,8 +59,10 @@ FEED_STATES = {"ok": 0, "stale": 1, "error": 2}
 RELOAD_RESULTS = ("ok", "error")
 LABEL_MAX = 64  # characters of the deck's title in kiosk_info
 CLOSE_WAIT_S = 2.0  # at exit, for the server's thread to end
-REQUEST_TIMEOUT_S = 10.0  # a client that connects and sends nothing is dropped after this
+REQUEST_TIMEOUT_S = 10.0  # the whole request (line and headers) must arrive within this
 MAX_CONNECTIONS = 8  # answered at once; more are closed at once (a scraper needs one)
+MAX_PER_CLIENT = 4  # of those, from one address: one client cannot take every slot
+MAX_REQUEST_BYTES = 16 * 1024  # request line and headers; a scrape sends a few hundred
 
 _ADDRESS = re.compile(r"^(?:(?:\[(?P<v6>[^\]\s]+)\]|(?P<host>[A-Za-z0-9.\-]+)):)?"
                       r"(?P<port>\d{1,5})$")
@@ -213,11 +219,59 @@ def _remove(metric: Gauge, label: str) -> None:
         metric.remove(label)
 
 
+class _RequestTooSlowOrLargeError(OSError):
+    pass
+
+
+class _DeadlineReader(io.RawIOBase):
+    """The request's socket, read against one deadline for the whole request and a byte cap:
+    a per-read timeout lets a client dribbling a byte every 5 s hold a slot forever."""
+
+    def __init__(self, sock: socket.socket, deadline: float, clock: Callable[[], float]) -> None:
+        self.sock, self.deadline, self.clock, self.count = sock, deadline, clock, 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        left = self.deadline - self.clock()
+        if left <= 0:
+            raise _RequestTooSlowOrLargeError("the request took too long")
+        room = MAX_REQUEST_BYTES - self.count
+        if room <= 0:
+            raise _RequestTooSlowOrLargeError("the request is too large")
+        self.sock.settimeout(left)
+        view = memoryview(buffer).cast("B")
+        n = self.sock.recv_into(view[:min(len(view), room)])
+        if n and self.clock() > self.deadline:  # it came, but too late
+            raise _RequestTooSlowOrLargeError("the request took too long")
+        self.count += n
+        return n
+
+
 class _Handler(WSGIRequestHandler):
-    """prometheus_client's WSGI app behind a handler that drops a silent client and logs
-    no line per scrape."""
+    """prometheus_client's WSGI app behind a handler that drops a client whose request line
+    and headers take over 10 s in all, or over 16 KB, and logs no line per scrape."""
 
     timeout = REQUEST_TIMEOUT_S
+
+    def setup(self) -> None:
+        super().setup()
+        clock = getattr(self.server, "clock", time.monotonic)
+        self.rfile = io.BufferedReader(_DeadlineReader(self.connection,
+                                                       clock() + float(self.timeout or
+                                                                       REQUEST_TIMEOUT_S),
+                                                       clock))
+
+    def handle(self) -> None:
+        with contextlib.suppress(OSError, ValueError):  # too slow, too large, or gone
+            super().handle()
+
+    def get_environ(self) -> dict[str, Any]:
+        # the request is in: the answer gets its own 10 s to go out
+        self.connection.settimeout(self.timeout)
+        environ: dict[str, Any] = super().get_environ()
+        return environ
 
     def log_message(self, format: str, *args: Any) -> None:
         pass
@@ -227,25 +281,48 @@ class _Server(ThreadingWSGIServer):
     """One daemon thread per connection, at most :data:`MAX_CONNECTIONS` at a time: a flood
     of connections is closed, never a thread each."""
 
+    clock: Callable[[], float] = staticmethod(time.monotonic)  # tests: a fake clock
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         self.slots = threading.BoundedSemaphore(MAX_CONNECTIONS)
+        self.per_client: dict[str, int] = {}
+        self.per_client_lock = threading.Lock()
         super().__init__(*args, **kwargs)
 
+    def _take(self, host: str) -> bool:
+        with self.per_client_lock:
+            if self.per_client.get(host, 0) >= MAX_PER_CLIENT:
+                return False
+            if not self.slots.acquire(blocking=False):
+                return False
+            self.per_client[host] = self.per_client.get(host, 0) + 1
+            return True
+
+    def _give(self, host: str) -> None:
+        with self.per_client_lock:
+            left = self.per_client.get(host, 1) - 1
+            if left > 0:
+                self.per_client[host] = left
+            else:
+                self.per_client.pop(host, None)
+            self.slots.release()
+
     def process_request(self, request: Any, client_address: Any) -> None:
-        if not self.slots.acquire(blocking=False):
+        host = str(client_address[0])
+        if not self._take(host):
             self.shutdown_request(request)
             return
         try:
             super().process_request(request, client_address)
         except BaseException:
-            self.slots.release()
+            self._give(host)
             raise
 
     def process_request_thread(self, request: Any, client_address: Any) -> None:
         try:
             super().process_request_thread(request, client_address)
         finally:
-            self.slots.release()
+            self._give(str(client_address[0]))
 
 
 def _listen(host: str, port: int, registry: CollectorRegistry) -> tuple[Any, threading.Thread]:
