@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import json
 import logging
 import socket
 import threading
@@ -16,7 +17,10 @@ import pytest
 
 from kiosk.core.deck import MqttSource
 from kiosk.core.feeds.mqtt import MqttFeeds
+from kiosk.core.telemetry import Listener
 from kiosk.ops import mqtt as kiosk_mqtt
+from kiosk.ops.commands import BUSY, COMMAND_BURST, CommandError, parse_command
+from kiosk.qt.remote_control import RemoteControl
 
 from .test_mqtt import make_show
 
@@ -230,3 +234,91 @@ def test_oversized_headers_are_dropped(exporter) -> None:
                 answer += chunk
         assert b"kiosk_slide_index" not in answer
     assert b"kiosk_slide_index" in _scrape(port)
+
+
+# ---------------------------------------------------------------------- a command flood
+class Replies:
+    def __init__(self) -> None:
+        self.sent: list[tuple[str, dict]] = []
+        self.lock = threading.Lock()
+
+    def __call__(self, subtopic: str, payload: bytes) -> None:
+        with self.lock:
+            if subtopic == "reply":
+                self.sent.append((subtopic, json.loads(payload)))
+
+    def ok(self) -> int:
+        return sum(1 for _, r in list(self.sent) if r["ok"])
+
+    def busy(self) -> list[dict]:
+        return [r for _, r in list(self.sent) if r.get("error") == BUSY]
+
+
+def _flood(remote: RemoteControl, payload: dict, n: int) -> None:
+    """From a thread of its own, as paho's network thread hands them over."""
+    raw = json.dumps(payload).encode()
+
+    def run() -> None:
+        for _ in range(n):
+            try:
+                remote.submit(parse_command(raw))
+            except CommandError as exc:
+                remote.submit(exc)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join(30)
+
+
+def test_a_flood_of_commands_runs_the_bucket_and_answers_busy_once(qtbot, tmp_path: Path,
+                                                                   caplog) -> None:
+    show = make_show(qtbot, tmp_path)
+    clock = FakeClock()
+    replies = Replies()
+    remote = RemoteControl(show, "screen1", replies, clock=clock)
+    moves: list[int] = []
+    show.telemetry.add(type("Moves", (Listener,), {
+        "slide": lambda self, t, index, reason: moves.append(index)
+        if reason == "command" else None})())
+    try:
+        _flood(remote, {"cmd": "next"}, 3000)  # all at once, on the fake clock
+        qtbot.waitUntil(lambda: replies.ok() == COMMAND_BURST, timeout=10_000)
+        assert len(replies.busy()) == 1  # one busy reply for the burst, not 2,990
+        assert len(replies.sent) == COMMAND_BURST + 1
+        assert caplog.text.count("the rest of this burst is dropped") == 1
+        clock.now += 1.0  # a second later: 5 more go through, the rest busy once again
+        _flood(remote, {"cmd": "next", "id": 7}, 100)
+        qtbot.waitUntil(lambda: replies.ok() == COMMAND_BURST + 5, timeout=10_000)
+        assert len(replies.busy()) == 2
+        assert replies.busy()[-1] == {"cmd": "next", "ok": False, "error": BUSY, "id": 7}
+        qtbot.waitUntil(lambda: len(moves) == COMMAND_BURST + 5, timeout=10_000)
+        # and nothing more is queued behind them
+        assert len(replies.sent) == COMMAND_BURST + 5 + 2
+    finally:
+        remote.close()
+        show.stop()
+
+
+def test_screenshots_at_most_one_every_five_seconds(qtbot, tmp_path: Path) -> None:
+    show = make_show(qtbot, tmp_path)
+    clock = FakeClock()
+    replies = Replies()
+    remote = RemoteControl(show, "screen1", replies, clock=clock)
+    try:
+        _flood(remote, {"cmd": "screenshot"}, 3)
+        qtbot.waitUntil(lambda: len(replies.sent) == 3, timeout=20_000)
+        remote.wait_screenshot()
+        qtbot.waitUntil(lambda: replies.ok() == 1, timeout=20_000)
+        errors = [r["error"] for _, r in replies.sent if not r["ok"]]
+        assert errors == ["a screenshot was taken 0.0 s ago; at most one every 5 s: try again "
+                          "in 5.0 s"] * 2
+        clock.now += 3.0
+        _flood(remote, {"cmd": "screenshot"}, 1)
+        assert replies.sent[-1][1]["error"].endswith("try again in 2.0 s")
+        clock.now += 2.0
+        _flood(remote, {"cmd": "screenshot"}, 1)
+        qtbot.waitUntil(lambda: replies.ok() == 2, timeout=20_000)
+        remote.wait_screenshot()
+    finally:
+        remote.close()
+        show.stop()

@@ -14,6 +14,9 @@ a :class:`CommandError` whose text says what is wrong and what is allowed; the r
 from __future__ import annotations
 
 import json
+import threading
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,7 +26,34 @@ COMMANDS = ("next", "prev", "goto", "pause", "resume", "reload", "identify", "sc
 _FIELDS = {"goto": ("slide",)}
 _COMMON = ("cmd", "id")
 
+COMMAND_RATE = 5.0  # commands a second a screen runs, on average...
+COMMAND_BURST = 10  # ...and at once; more get one "busy" reply per burst
+SCREENSHOT_EVERY_S = 5.0  # at most one screenshot in this long
+BUSY = "busy: too many commands, try again"
+
 CommandId = str | int | None
+
+
+class TokenBucket:
+    """``rate`` tokens a second, at most ``burst`` saved up; thread-safe; ``clock`` for tests."""
+
+    def __init__(self, rate: float = COMMAND_RATE, burst: int = COMMAND_BURST,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.rate, self.burst, self.clock = rate, float(burst), clock
+        self._tokens = float(burst)
+        self._at: float | None = None
+        self._lock = threading.Lock()
+
+    def take(self) -> bool:
+        with self._lock:
+            now = self.clock()
+            if self._at is not None:
+                self._tokens = min(self.burst, self._tokens + max(0.0, now - self._at) * self.rate)
+            self._at = now
+            if self._tokens >= 1:
+                self._tokens -= 1
+                return True
+            return False
 
 
 @dataclass(frozen=True)

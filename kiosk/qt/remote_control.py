@@ -2,8 +2,11 @@
 
 The MQTT network thread parses a message (kiosk.ops.commands) and hands it to
 :meth:`RemoteControl.submit`, which is thread-safe: a Qt signal with a queued connection carries
-it to the UI thread, where :meth:`execute` moves the show. At most :data:`MAX_PENDING` commands
-wait at a time; more are refused with a "busy" reply, so a flood cannot grow a queue.
+it to the UI thread, where :meth:`execute` moves the show. Before that, a token bucket lets
+through 5 commands a second (10 at once): a flood of thousands gets one "busy" reply per burst
+and never reaches the UI thread (it stalled it for a second); a screenshot is taken at most once
+in 5 s. At most :data:`MAX_PENDING` commands wait at a time; more are refused with a "busy"
+reply, so a flood cannot grow a queue.
 
 The screenshot is grabbed on the UI thread (a copy of the window's pixels, a few ms); scaling it
 to at most 1920 px wide and encoding the PNG happen on a worker thread, which publishes it.
@@ -21,7 +24,16 @@ from PySide6.QtCore import QBuffer, QIODevice, QObject, Qt, Signal
 from PySide6.QtGui import QImage
 
 from kiosk.core.background import Job
-from kiosk.ops.commands import Command, CommandError, reply
+from kiosk.ops.commands import (
+    BUSY,
+    COMMAND_BURST,
+    COMMAND_RATE,
+    SCREENSHOT_EVERY_S,
+    Command,
+    CommandError,
+    TokenBucket,
+    reply,
+)
 
 if TYPE_CHECKING:
     from kiosk.qt.controller import Show
@@ -81,8 +93,14 @@ class RemoteControl(QObject):
     _received = Signal(object)
 
     def __init__(self, show: Show, screen_id: str, send: Send,
-                 detail: Callable[[], str] = lambda: "") -> None:
+                 detail: Callable[[], str] = lambda: "",
+                 clock: Callable[[], float] = time.monotonic) -> None:
         super().__init__()
+        self.clock = clock
+        self.bucket = TokenBucket(COMMAND_RATE, COMMAND_BURST, clock)
+        self._flooded = False  # in a burst over the bucket: its one busy reply has gone out
+        self._shot_at: float | None = None
+        self.flood = Throttled(log)
         self.show = show
         self.screen_id = screen_id
         self.send = send
@@ -97,9 +115,33 @@ class RemoteControl(QObject):
     # ------------------------------------------------------------------ any thread
     def submit(self, item: Command | CommandError) -> None:
         """From the network thread: run ``item`` on the UI thread (or reply with its error)."""
+        if not self.bucket.take():
+            with self._lock:
+                first, self._flooded = not self._flooded, True
+            if first:  # one reply per burst, not one per message of a flood
+                self.flood.warning("MQTT commands: more than %d at once or %g a second; the "
+                                   "rest of this burst is dropped with one busy reply",
+                                   COMMAND_BURST, COMMAND_RATE)
+                self.send("reply", reply(item.cmd if isinstance(item, CommandError)
+                                         else item.name, False, BUSY, item.id))
+            return
+        with self._lock:
+            self._flooded = False
         if isinstance(item, CommandError):
             self.refuse(item)
             return
+        if item.name == "screenshot":
+            now = self.clock()
+            with self._lock:
+                ago = None if self._shot_at is None else now - self._shot_at
+                if ago is None or ago >= SCREENSHOT_EVERY_S:
+                    self._shot_at, ago = now, None
+            if ago is not None:
+                self.refuse(CommandError(
+                    f"a screenshot was taken {ago:.1f} s ago; at most one every "
+                    f"{SCREENSHOT_EVERY_S:g} s: try again in {SCREENSHOT_EVERY_S - ago:.1f} s",
+                    item.name, item.id))
+                return
         with self._lock:
             busy = self._pending >= MAX_PENDING
             if not busy:
