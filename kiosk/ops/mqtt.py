@@ -207,6 +207,12 @@ class MqttControl:
                 log.warning("MQTT: the broker did not take the 'offline' status within "
                             "%g s; its Last Will will say so", CLOSE_WAIT)
         self.client.disconnect()
+        # a network thread that outlives the 2 s below (a reconnect wait, a DNS look-up) must
+        # find nothing of the show to call: a segfault in the next test's event loop was
+        # seen with such a thread still in paho's reconnect wait
+        for name in ("on_connect", "on_disconnect", "on_subscribe", "on_message",
+                     "on_publish", "on_connect_fail"):
+            setattr(self.client, name, None)
         # paho joins its thread without a deadline: a thread stuck in a DNS lookup must not
         # hold the exit, so the join itself waits on a daemon thread, at most 2 s
         Job("kiosk-mqtt-stop", self.client.loop_stop).wait(CLOSE_WAIT)
@@ -350,6 +356,8 @@ class MqttControl:
                         self.config.display_url, topic, reason)
 
     def _on_message(self, client: mqtt.Client, userdata: Any, message: Any) -> None:
+        if self._closing:
+            return
         try:
             command = parse_command(bytes(message.payload), retained=bool(message.retain))
         except CommandError as exc:

@@ -115,6 +115,8 @@ class RemoteControl(QObject):
     # ------------------------------------------------------------------ any thread
     def submit(self, item: Command | CommandError) -> None:
         """From the network thread: run ``item`` on the UI thread (or reply with its error)."""
+        if self._closed:  # the show is ending: its Qt objects may be gone already
+            return
         if not self.bucket.take():
             with self._lock:
                 first, self._flooded = not self._flooded, True
@@ -245,7 +247,10 @@ class RemoteControl(QObject):
         if self._shooting is not None:
             self._shooting.wait(timeout)
 
+    _closed = False
+
     def close(self) -> None:
+        self._closed = True
         if self._overlay is not None:
             self._overlay.stop()
             self._overlay.deleteLater()
