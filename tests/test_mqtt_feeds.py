@@ -27,7 +27,7 @@ from kiosk.qt.badges import badge_texts
 from kiosk.qt.controller import Show
 
 from .conftest import FakeClock
-from .mosquitto_broker import Mosquitto, require_mosquitto
+from .mosquitto_broker import Mosquitto, make_certificates, require_mosquitto
 
 WALL0 = 1_800_000_000.0
 WAIT_MS = 20_000  # real sockets; a reconnect waits paho's backoff (1 s, then 2 s, …)
@@ -304,29 +304,6 @@ def test_a_deck_named_broker_gets_no_credentials(qtbot, app, tmp_path):
         hub.close()
         assert hub.mqtt.wait_closed(10)
         other.stop()
-
-
-def make_certificates(folder: Path) -> tuple[Path, Path, Path]:
-    """A CA of its own and a certificate for localhost it signed: (ca, cert, key)."""
-    import shutil
-    import subprocess
-
-    openssl = shutil.which("openssl")
-    if openssl is None:
-        pytest.skip("openssl is not installed (needed to make the test certificates)")
-    folder.mkdir(parents=True, exist_ok=True)
-    ca, ca_key = folder / "ca.pem", folder / "ca.key"
-    cert, key, csr = folder / "server.pem", folder / "server.key", folder / "server.csr"
-    ext = folder / "ext"
-    ext.write_text("subjectAltName=DNS:localhost\n")
-    for args in (["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", ca_key,
-                  "-out", ca, "-days", "2", "-subj", "/CN=kiosk test CA"],
-                 ["req", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", csr,
-                  "-subj", "/CN=localhost"],
-                 ["x509", "-req", "-in", csr, "-CA", ca, "-CAkey", ca_key, "-CAcreateserial",
-                  "-out", cert, "-days", "2", "-extfile", ext]):
-        subprocess.run([openssl, *map(str, args)], check=True, capture_output=True, timeout=60)
-    return ca, cert, key
 
 
 def test_mqtts_with_the_shows_ca_and_a_named_broker_the_system_does_not_trust(qtbot, app,
