@@ -50,6 +50,27 @@ def kiosk_folders(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.Temp
     return base
 
 
+@pytest.fixture(scope="session", autouse=True)
+def ui_thread_gc(qapp):
+    """As in `kiosk run` (kiosk.qt.collector): cyclic garbage is collected on the main thread
+    only. Every test's show ends in cyclic garbage (a window, its timers, the callbacks that
+    point back at it); the next test's worker threads (paho's, a feed's) used to collect it,
+    destroying a QWidget off the UI thread: a segfault in CI."""
+    from kiosk.qt import collector
+
+    gc_here = collector.install(qapp)
+    yield gc_here
+    gc_here.stop()
+
+
+@pytest.fixture(autouse=True)
+def collect_after_test(ui_thread_gc):
+    """Whatever a test left over its thresholds goes now, on the main thread, not in the
+    middle of the next test."""
+    yield
+    ui_thread_gc.check()
+
+
 @pytest.fixture
 def write(tmp_path: Path) -> Callable[[str, str], Path]:
     """Write a dedented text file under tmp_path and return its path."""

@@ -103,12 +103,17 @@ class Screen:
         self.qtbot, self.broker, self.sub, self.show, self.control = qtbot, broker, sub, show, \
             control
         self.sid = sid
+        # the command bucket (5 a second, 10 at once) runs on a clock of the test's: each
+        # command comes a second after the last, however fast the machine sends them
+        self.commands_clock = FakeClock()
+        control.remote.clock = control.remote.bucket.clock = self.commands_clock
 
     def command(self, payload: bytes | str | dict, topic: str | None = None,
                 retain: bool = False) -> dict:
         """Send one command (as the hall's control panel) and return the screen's reply."""
         if isinstance(payload, dict):
             payload = json.dumps(payload)
+        self.commands_clock.advance(1.0)
         start = len(self.sub.messages)
         self.sub.publish(topic or f"kiosk/{self.sid}/cmd", payload, retain=retain)
         message = wait_message(self.qtbot, self.sub,

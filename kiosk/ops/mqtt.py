@@ -207,12 +207,14 @@ class MqttControl:
                 log.warning("MQTT: the broker did not take the 'offline' status within "
                             "%g s; its Last Will will say so", CLOSE_WAIT)
         self.client.disconnect()
-        # a network thread that outlives the 2 s below (a reconnect wait, a DNS look-up) must
-        # find nothing of the show to call: a segfault in the next test's event loop was
-        # seen with such a thread still in paho's reconnect wait
+        # a network thread that outlives the 2 s below (a DNS look-up) must find nothing of
+        # the show to call, nor be the last to hold it: its Qt part must die on the UI thread
+        # (RemoteControl.close deletes it there; kiosk.qt.collector says why)
         for name in ("on_connect", "on_disconnect", "on_subscribe", "on_message",
                      "on_publish", "on_connect_fail"):
             setattr(self.client, name, None)
+        # nor keep this object, and so its Qt part, alive
+        setattr(self.client, "_kiosk_on_oversize", None)  # noqa: B010 (bounded_client's)
         # paho joins its thread without a deadline: a thread stuck in a DNS lookup must not
         # hold the exit, so the join itself waits on a daemon thread, at most 2 s
         Job("kiosk-mqtt-stop", self.client.loop_stop).wait(CLOSE_WAIT)

@@ -76,6 +76,18 @@ def run(args: argparse.Namespace) -> int:
 
 def _run(args: argparse.Namespace, app: QApplication, screen: QScreen, number: int,
          log_file: Path | None) -> int:
+    from kiosk.qt import collector
+
+    # from here on, worker threads run: Qt objects in cyclic garbage must die on this thread
+    gc_here = collector.install(app)
+    try:
+        return _show(args, app, screen, number, log_file)
+    finally:
+        gc_here.stop()
+
+
+def _show(args: argparse.Namespace, app: QApplication, screen: QScreen, number: int,
+          log_file: Path | None) -> int:
     animations = animations_enabled(args.no_animations)
     cache = Path(args.cache_dir) if args.cache_dir else None
     from kiosk.fleet.source import is_url

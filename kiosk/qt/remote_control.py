@@ -152,7 +152,11 @@ class RemoteControl(QObject):
             self.refuse(CommandError(f"busy: {MAX_PENDING} commands are waiting; try again",
                                      item.name, item.id))
             return
-        self._received.emit(item)
+        try:
+            self._received.emit(item)
+        except RuntimeError:  # closed and deleted meanwhile: dropped, as at any close
+            with self._lock:
+                self._pending -= 1
 
     def refuse(self, error: CommandError) -> None:
         self.errors.warning("MQTT command refused: %s", error)
@@ -250,8 +254,12 @@ class RemoteControl(QObject):
     _closed = False
 
     def close(self) -> None:
+        """UI thread. The C++ object is deleted by this thread's event loop, whoever drops the
+        Python object last: an MQTT thread or a screenshot job may outlive the close, and a
+        QObject destroyed on their thread can crash the process."""
         self._closed = True
         if self._overlay is not None:
             self._overlay.stop()
             self._overlay.deleteLater()
             self._overlay = None
+        self.deleteLater()

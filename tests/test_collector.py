@@ -1,0 +1,99 @@
+"""Qt objects in cyclic garbage die on the UI thread, never on a worker's (kiosk.qt.collector).
+
+CI segfaulted in the Qt event loop while paho's network thread, reading a hostile broker's
+stream, ran CPython's automatic collection and destroyed a window left by an earlier test."""
+
+from __future__ import annotations
+
+import gc
+import os
+import subprocess
+import sys
+import threading
+
+from PySide6.QtCore import Qt, QTimer
+
+from kiosk.qt.collector import UiThreadCollector
+
+from .conftest import DEMO_DECK, REPO
+
+
+def _qt_cycle(died_in: list[str]) -> None:
+    """A QTimer (a QObject living on this thread) that only a reference cycle keeps."""
+    timer = QTimer()
+    holder = {"timer": timer}
+    holder["self"] = holder  # the cycle: only the cyclic collector frees it
+    timer.destroyed.connect(lambda *_: died_in.append(threading.current_thread().name),
+                            Qt.ConnectionType.DirectConnection)
+
+
+def _allocate(keep: list[object], n: int = 50_000) -> None:
+    """What a feed's parser or paho's reader does: allocate container objects, many of
+    them; CPython would collect on this thread as soon as gen 0 passes its threshold."""
+    keep.extend([i] for i in range(n))
+
+
+def test_a_qt_object_in_cyclic_garbage_dies_on_the_ui_thread(qapp, qtbot) -> None:
+    collector = UiThreadCollector(qapp, interval_ms=50)
+    try:
+        assert not gc.isenabled()
+        gc.collect()
+        died_in: list[str] = []
+        _qt_cycle(died_in)
+        keep: list[object] = []
+        worker = threading.Thread(target=_allocate, args=(keep,), name="paho-like")
+        worker.start()
+        worker.join(30)
+        assert died_in == []  # the worker's allocations collected nothing
+        # gen 0 is over its threshold now: the UI thread's timer collects it, here
+        qtbot.waitUntil(lambda: bool(died_in), timeout=5000)
+        assert died_in == ["MainThread"]
+        assert collector.collections[0] >= 1
+        del keep
+    finally:
+        collector.stop()
+
+
+def test_the_collector_collects_the_generations_cpython_would(qapp) -> None:
+    collector = UiThreadCollector(qapp, interval_ms=60_000)  # checked by hand below
+    try:
+        gc.collect()
+        collector.check()
+        assert collector.collections == [0, 0, 0]  # nothing over its threshold: nothing done
+        keep: list[object] = []
+        _allocate(keep, collector.thresholds[0] + 100)
+        collector.check()
+        assert collector.collections == [1, 0, 0]
+        del keep
+    finally:
+        collector.stop()
+
+
+def test_without_it_a_worker_thread_would_collect(qapp) -> None:
+    """The hazard itself, so that the test above cannot pass for a wrong reason: with
+    CPython's automatic collection on, the worker's allocations destroy the Qt object there."""
+    was = gc.isenabled()
+    gc.enable()
+    try:
+        gc.collect()
+        died_in: list[str] = []
+        _qt_cycle(died_in)
+        keep: list[object] = []
+        worker = threading.Thread(target=_allocate, args=(keep,), name="paho-like")
+        worker.start()
+        worker.join(30)
+        assert died_in == ["paho-like"]
+    finally:
+        if not was:
+            gc.disable()
+
+
+def test_kiosk_run_collects_on_the_ui_thread(tmp_path) -> None:
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    done = subprocess.run(
+        [sys.executable, "-m", "kiosk", "run", str(DEMO_DECK), "--windowed", "--exit-after",
+         "1", "--log-level", "DEBUG", "--log-dir", str(tmp_path / "log"), "--cache-dir",
+         str(tmp_path / "cache")],
+        capture_output=True, text=True, cwd=REPO, env=env, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "cyclic garbage is collected on the UI thread" in done.stderr
