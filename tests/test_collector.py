@@ -13,6 +13,8 @@ import threading
 
 from PySide6.QtCore import Qt, QTimer
 
+from kiosk.core import chinese, load_deck
+from kiosk.qt import stage as stage_module
 from kiosk.qt.collector import UiThreadCollector
 
 from .conftest import DEMO_DECK, REPO
@@ -97,3 +99,44 @@ def test_kiosk_run_collects_on_the_ui_thread(tmp_path) -> None:
         capture_output=True, text=True, cwd=REPO, env=env, timeout=120)
     assert done.returncode == 0, done.stderr
     assert "cyclic garbage is collected on the UI thread" in done.stderr
+
+
+def test_warming_traditional_chinese_on_the_worker_collects_nothing(qapp, qtbot,
+                                                                    monkeypatch) -> None:
+    """The path that crashed: 800 ms after the first frame the stage derives the zh-Hant texts
+    on its decode thread, then let OpenCC go with a ``gc.collect()`` there, destroying an older
+    show's window and timers off the UI thread (a timer then fired on a freed object)."""
+    from PySide6.QtCore import QSize
+
+    released: list[str] = []
+    real_release = chinese.release
+    monkeypatch.setattr(chinese, "release", lambda: (
+        released.append(threading.current_thread().name), real_release())[1])
+    chinese.set_cache_dir(None)
+    deck = load_deck(DEMO_DECK).deck  # fresh: its Traditional texts are not derived yet
+    assert deck is not None and "zh-Hant" in deck.languages
+    stage = stage_module.Stage(deck, QSize(640, 360))
+    gc.collect()
+    died_in: list[str] = []
+    _qt_cycle(died_in)
+    stage.warm_languages()
+    stage.close()  # waits for the worker
+    assert released and released[0].startswith("kiosk-decode")  # the path was taken
+    assert died_in == []  # nothing of Qt died there
+    gc.collect()
+    assert died_in == ["MainThread"]
+
+
+def test_only_the_ui_thread_collector_calls_gc_collect() -> None:
+    """kiosk's code cannot know on which thread it runs: a ``gc.collect()`` anywhere else may
+    run on a worker and destroy Qt objects there."""
+    import ast
+
+    callers = []
+    for path in (REPO / "kiosk").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                    and node.func.attr == "collect" and isinstance(node.func.value, ast.Name)
+                    and node.func.value.id == "gc"):
+                callers.append(path.relative_to(REPO).as_posix())
+    assert sorted(set(callers)) == ["kiosk/qt/collector.py"]

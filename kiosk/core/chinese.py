@@ -143,12 +143,13 @@ def convert(text: str, profile: str = "s2t") -> str:
 def release() -> None:
     """Drop the loaded OpenCC dictionaries (about 44 MB with s2hk): once a deck's strings are
     converted nothing needs them, and a kiosk keeps its memory for weeks (bench/steady.py).
-    The caller gives the freed memory back to the system (kiosk.memory.trim_heap)."""
+    The caller gives the freed memory back to the system (kiosk.memory.trim_heap).
+
+    No ``gc.collect()`` here: OpenCC's objects hold no cycles (the reference count frees them
+    as the dict lets go), and this runs on a worker thread, where a collection destroyed the
+    Qt objects of a replaced deck's show off the UI thread: a crash (kiosk.qt.collector)."""
     with _lock:
         _converters.clear()
-    import gc
-
-    gc.collect()
 
 
 def pending(deck: Deck) -> list[str]:

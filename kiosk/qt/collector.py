@@ -1,12 +1,14 @@
 """Python's cyclic garbage collected on the UI thread only.
 
-CPython runs a collection in whichever thread happens to allocate past a threshold: a feed's
-worker, paho's network thread, the metrics server. A cycle that holds Qt objects (a window and
-its timers, a QObject and the callbacks that point back at it) is then destroyed on that thread,
-while the UI thread is painting: Qt objects must die on the thread they live in, and a
-QWidget destroyed elsewhere crashes the process. CI saw exactly that: a segfault in the event
-loop while paho's thread, reading a hostile broker's stream, collected a window from an earlier
-test.
+A collection destroys whatever cyclic garbage there is on the thread that runs it. A cycle
+that holds Qt objects (a replaced deck's views, a window and its timers, a QObject and the
+callbacks that point back at it) must die on the UI thread: destroyed elsewhere, a QObject's
+timers cannot be stopped, and the next one to fire is delivered to freed memory. CI crashed
+exactly so (QTimerInfoList::activateTimers -> QApplication::notify, under gdb): the stage's
+decode thread called ``gc.collect()`` after deriving the zh-Hant texts and destroyed an older
+show's window there. That call is gone (tests/test_collector.py keeps every other module from
+calling it), and CPython's own automatic collection, which runs in whichever thread allocates
+past a threshold (a feed's worker, paho's network thread), is the same hazard.
 
 So automatic collection is switched off and a timer on the UI thread does it instead, with
 CPython's own thresholds (the pattern calibre has used for years): every second, a generation
