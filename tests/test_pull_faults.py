@@ -407,6 +407,7 @@ def test_failing_checks_leave_no_open_files_or_sockets(hall):
     faults = [("manifest.json", "404"), ("manifest.json", "500"), ("manifest.json", "garbage"),
               (deck, "truncate"), (deck, "tamper"), (deck, "endless"), (deck, "hang"),
               ("manifest.json.minisig", "404")]
+    was_enabled = gc.isenabled()  # off already where the UI-thread collector runs (conftest)
     gc.disable()  # closed by the code, not by the garbage collector
     try:
         for _round in range(3):
@@ -416,7 +417,8 @@ def test_failing_checks_leave_no_open_files_or_sockets(hall):
                     puller.poll(1)
                 assert _client_sockets(port) == 0, fault
     finally:
-        gc.enable()
+        if was_enabled:
+            gc.enable()
     assert not [f for f in _open_files() if str(puller.store.root) in f]
 
 
