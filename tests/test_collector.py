@@ -71,6 +71,38 @@ def test_the_collector_collects_the_generations_cpython_would(qapp) -> None:
         collector.stop()
 
 
+def test_a_full_collection_runs_at_most_every_ten_minutes(qapp) -> None:
+    """A full collection walks every object (a hitch in a transition): when the counters ask
+    for one sooner, the younger generations are collected instead."""
+    from kiosk.qt.collector import FULL_EVERY_S
+
+    from .conftest import FakeClock
+
+    def all_due(keep: list[object]) -> None:  # every generation's count over a zero threshold
+        gc.collect(1)  # count 2 > 0
+        gc.collect(0)  # count 1 > 0
+        _allocate(keep, 10)  # count 0 > 0
+        assert all(c > 0 for c in gc.get_count())
+
+    clock = FakeClock()
+    collector = UiThreadCollector(qapp, interval_ms=60_000, thresholds=(0, 0, 0), clock=clock)
+    try:
+        keep: list[object] = []
+        for _ in range(3):
+            all_due(keep)
+            collector.check()
+        assert collector.collections == [0, 3, 0]  # the full ones asked for: not yet
+        clock.advance(FULL_EVERY_S)
+        all_due(keep)
+        collector.check()
+        assert collector.collections == [0, 3, 1]
+        all_due(keep)
+        collector.check()
+        assert collector.collections == [0, 4, 1]  # and again not for ten minutes
+    finally:
+        collector.stop()
+
+
 def test_without_it_a_worker_thread_would_collect(qapp) -> None:
     """The hazard itself, so that the test above cannot pass for a wrong reason: with
     CPython's automatic collection on, the worker's allocations destroy the Qt object there."""

@@ -83,7 +83,7 @@ def _run(args: argparse.Namespace, app: QApplication, screen: QScreen, number: i
     try:
         return _show(args, app, screen, number, log_file)
     finally:
-        gc_here.stop()
+        gc_here.stop(restore=False)
 
 
 def _show(args: argparse.Namespace, app: QApplication, screen: QScreen, number: int,
