@@ -35,17 +35,24 @@ def _allocate(keep: list[object], n: int = 50_000) -> None:
     keep.extend([i] for i in range(n))
 
 
+def _garbage_then_a_busy_worker() -> tuple[list[str], list[object]]:
+    """A fresh Qt cycle, then a worker thread ("paho-like") that allocates past gen 0's
+    threshold; returns where the Qt object died so far, and what the worker allocated."""
+    gc.collect()
+    died_in: list[str] = []
+    _qt_cycle(died_in)
+    keep: list[object] = []
+    worker = threading.Thread(target=_allocate, args=(keep,), name="paho-like")
+    worker.start()
+    worker.join(30)
+    return died_in, keep
+
+
 def test_a_qt_object_in_cyclic_garbage_dies_on_the_ui_thread(qapp, qtbot) -> None:
     collector = UiThreadCollector(qapp, interval_ms=50)
     try:
         assert not gc.isenabled()
-        gc.collect()
-        died_in: list[str] = []
-        _qt_cycle(died_in)
-        keep: list[object] = []
-        worker = threading.Thread(target=_allocate, args=(keep,), name="paho-like")
-        worker.start()
-        worker.join(30)
+        died_in, keep = _garbage_then_a_busy_worker()
         assert died_in == []  # the worker's allocations collected nothing
         # gen 0 is over its threshold now: the UI thread's timer collects it, here
         qtbot.waitUntil(lambda: bool(died_in), timeout=5000)
@@ -109,13 +116,7 @@ def test_without_it_a_worker_thread_would_collect(qapp) -> None:
     was = gc.isenabled()
     gc.enable()
     try:
-        gc.collect()
-        died_in: list[str] = []
-        _qt_cycle(died_in)
-        keep: list[object] = []
-        worker = threading.Thread(target=_allocate, args=(keep,), name="paho-like")
-        worker.start()
-        worker.join(30)
+        died_in, _keep = _garbage_then_a_busy_worker()
         assert died_in == ["paho-like"]
     finally:
         if not was:
