@@ -88,6 +88,73 @@ def test_the_language_button_cycles_four_languages_each_drawing_its_text(
     window.stop()
 
 
+def test_the_next_visitor_finds_the_shows_own_language(qtbot, app, tmp_path, drawn):
+    """A visitor picks 繁 and walks away: the screen keeps it while they might come back, and
+    once auto-play has resumed, the next slide is in the show's own language again."""
+    second = {**SLIDE, "title": {"zh": "天空之城", "en": "Sky city"}}
+    deck = deck_from(tmp_path, {**FOUR, "idle_resume": "30s", "slides": [SLIDE, second]})
+    window, _ = make(qtbot, deck)
+    touch = pytest.importorskip("PySide6.QtTest").QTest.createTouchDevice()
+    tap(window, touch, 480, 200)  # the controls
+    buttons = dict(window.interaction.controls().buttons)
+    tap(window, touch, *canvas_to_window(window, buttons["language"].center().x(),
+                                         buttons["language"].center().y()))
+    assert window.stage.lang == "zh-Hant" and window.visiting
+    window.clock.advance(30.1)  # idle_resume passes: auto-play runs again...
+    window.poll()
+    assert not window.visiting and window.index == 0
+    assert window.stage.lang == "zh-Hant"  # ...but the slide on screen does not change words
+    assert _shown(window, drawn)[0] == "萬人次"
+    for _ in range(60):  # to the next slide change
+        window.clock.advance(1)
+        window.poll()
+        if window.index == 1:
+            break
+    assert window.index == 1 and window.stage.lang == "zh"
+    assert _shown(window, drawn)[0] == "天空之城"
+    window.stop()
+
+
+def test_the_way_back_is_a_transition_from_what_the_visitor_saw(qtbot, app, tmp_path):
+    """With animations on, the slide change that brings the show's language back starts
+    from the frame on screen (Traditional), not from the outgoing slide redrawn."""
+    second = {**SLIDE, "title": {"zh": "天空之城", "en": "Sky city"}}
+    deck = deck_from(tmp_path, {**FOUR, "idle_resume": "30s", "slides": [SLIDE, second]})
+    window = ShowWindow(deck, clock=FakeClock(), animations=True)
+    qtbot.addWidget(window)
+    window.resize(640, 360)
+    window.player.interact(window.clock())  # a visitor, as a tap would make one
+    window.visiting = True
+    window.toggle_language()
+    seen = window.stage.render(0, 1e6)  # what they saw
+    window.clock.advance(30.1)
+    window.poll()
+    for _ in range(60):
+        window.clock.advance(1)
+        window.poll()
+        if window.index == 1:
+            break
+    assert window.index == 1 and window.stage.lang == "zh"
+    assert window._transition is not None and window._transition.old == seen
+    window.stop()
+
+
+def test_a_visitor_still_there_keeps_their_language(qtbot, app, tmp_path):
+    deck = deck_from(tmp_path, {**FOUR, "idle_resume": "30s", "slides": [SLIDE, SLIDE]})
+    window, _ = make(qtbot, deck)
+    touch = pytest.importorskip("PySide6.QtTest").QTest.createTouchDevice()
+    tap(window, touch, 480, 200)
+    buttons = dict(window.interaction.controls().buttons)
+    language = canvas_to_window(window, buttons["language"].center().x(),
+                                buttons["language"].center().y())
+    tap(window, touch, *language)
+    tap(window, touch, *language)
+    assert window.stage.lang == "en"
+    window.go_next()  # the visitor's own swipes and taps keep it
+    assert window.index == 1 and window.stage.lang == "en"
+    window.stop()
+
+
 def test_the_button_names_the_language_a_tap_brings(qtbot, app, tmp_path):
     from kiosk.qt.overlays import LANGUAGE_LABELS
 

@@ -74,6 +74,7 @@ class ShowWindow(QWidget):
         if events is not None:
             self.telemetry.add(EventLogListener(EventLog(events, wall=wall)))
         self.visiting = False  # a visitor's session: from a touch until auto-play resumes
+        self._home_due = False  # the visit ended: its language goes at the next slide change
         self.sync_epoch = sync_epoch  # sync: clock without an epoch: the bundle's publish time
         # replace_deck(at_boundary=True): (deck, feeds, epoch) taken at the next slide change
         self._pending: tuple[Deck, FeedHub | None, float | None] | None = None
@@ -104,6 +105,7 @@ class ShowWindow(QWidget):
             clocksync.SYSTEM.warn_unsynchronized(now)
         self.stage = Stage(deck, QSize(max(1, self.width()), max(1, self.height())), rotate,
                            lang=lang, animations=animations, feeds=feeds)
+        self.home_language = self.stage.lang  # the show's own: --lang, else the deck's first
         # in step with the other screens, the slide's own motion included (Ken Burns)
         self._settled_at = now - self.player.elapsed(now)
         self._shown_index = self.player.index  # the slide on screen (player may be ahead)
@@ -161,6 +163,7 @@ class ShowWindow(QWidget):
             self._show(change)
         if self.visiting and not self.player.waiting_idle:  # auto-play runs again
             self.visiting = False
+            self._home_due = True
             self.telemetry.visit(False)
         self._schedule()
         self.update()
@@ -269,6 +272,14 @@ class ShowWindow(QWidget):
             leaving = self._leaving_frame(old_index, old_elapsed)
             change = self._take_pending(change)
             old_index = -1
+        if self._home_due and not self.visiting:  # the next visitor finds the show's language
+            self._home_due = False
+            if self.stage.lang != self.home_language:
+                if leaving is None:  # the slide leaving, as the last visitor saw it
+                    leaving = self._leaving_frame(old_index, old_elapsed)
+                self.stage.set_language(self.home_language)
+                self._prepared_for = None
+                log.info("language back to %s after the visit", self.home_language)
         self.telemetry.slide(change.index, change.reason, t=wall)
         self._shown_index = change.index
         self._prepare_view(change.index)  # slow work here, never inside a paint
@@ -541,6 +552,8 @@ class ShowWindow(QWidget):
         self._has_charts = deck.has_charts
         if self.player.synced:
             clocksync.SYSTEM.warn_unsynchronized(now)
+        if self.home_language not in deck.languages:
+            self.home_language = deck.language
         lang = self.stage.lang if self.stage.lang in deck.languages else None  # the visitor's
         self.stage.close()
         self.stage = Stage(deck, QSize(max(1, self.width()), max(1, self.height())),
