@@ -139,7 +139,9 @@ def test_the_way_back_is_a_transition_from_what_the_visitor_saw(qtbot, app, tmp_
     window.stop()
 
 
-def test_a_visitor_still_there_keeps_their_language(qtbot, app, tmp_path):
+def test_a_new_visitor_keeps_their_language(qtbot, app, tmp_path):
+    """A visit ends, and before the next slide change a new visitor touches: the slide
+    changes they make keep the language they see."""
     deck = deck_from(tmp_path, {**FOUR, "idle_resume": "30s", "slides": [SLIDE, SLIDE]})
     window, _ = make(qtbot, deck)
     touch = pytest.importorskip("PySide6.QtTest").QTest.createTouchDevice()
@@ -150,8 +152,35 @@ def test_a_visitor_still_there_keeps_their_language(qtbot, app, tmp_path):
     tap(window, touch, *language)
     tap(window, touch, *language)
     assert window.stage.lang == "en"
-    window.go_next()  # the visitor's own swipes and taps keep it
+    window.clock.advance(30.1)  # the first visitor has gone
+    window.poll()
+    assert not window.visiting and window.index == 0
+    tap(window, touch, 480, 200)  # a new one
+    assert window.visiting
+    window.go_next()  # their swipe
     assert window.index == 1 and window.stage.lang == "en"
+    window.stop()
+
+
+def test_a_resume_that_goes_home_brings_the_language_back_too(qtbot, app, tmp_path):
+    """``idle_home``: auto-play resumes on slide 1, and that slide is already in the show's
+    language (the change resuming makes is the show's, not the visitor's)."""
+    slides = [SLIDE, {**SLIDE, "title": {"zh": "天空之城", "en": "Sky city"}}, SLIDE]
+    deck = deck_from(tmp_path, {**FOUR, "idle_resume": "30s", "idle_home": True,
+                                "slides": slides})
+    window, _ = make(qtbot, deck)
+    touch = pytest.importorskip("PySide6.QtTest").QTest.createTouchDevice()
+    tap(window, touch, 480, 200)
+    buttons = dict(window.interaction.controls().buttons)
+    language = canvas_to_window(window, buttons["language"].center().x(),
+                                buttons["language"].center().y())
+    tap(window, touch, *language)
+    tap(window, touch, *language)
+    window.go_next()
+    assert window.index == 1 and window.stage.lang == "en"
+    window.clock.advance(30.1)
+    window.poll()
+    assert window.index == 0 and window.stage.lang == "zh"
     window.stop()
 
 

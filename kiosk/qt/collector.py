@@ -18,8 +18,9 @@ process allocates in a second; a UI thread stalled for longer is the supervisor'
 A full collection walks every object (80,000 with pyqtgraph loaded: tens of ms on a small
 machine, a visible hitch in a transition). CPython skips most of the ones its counters ask for
 (until the objects new since the last one are a quarter of the rest), which Python does not
-expose; here a full one runs at most every :data:`FULL_EVERY_S`, the younger generations
-otherwise. Cyclic garbage old enough to be in the oldest generation waits that long.
+expose; here a full one runs every :data:`FULL_EVERY_S` (while anything is due at all), the
+younger generations otherwise. Cyclic garbage old enough to be in the oldest generation waits
+that long.
 """
 
 from __future__ import annotations
@@ -64,11 +65,15 @@ class UiThreadCollector(QObject):
                 generation = g
             else:
                 break
-        if generation == 2:
+        if generation >= 0:
             now = self.clock()
-            if now - self._full_at < FULL_EVERY_S:
+            if now - self._full_at >= FULL_EVERY_S:
+                # at least this often, whatever the counters say: Python 3.14's incremental
+                # collector counts differently, and old cycles must not wait for weeks
+                generation = 2
+            elif generation == 2:
                 generation = 1
-            else:
+            if generation == 2:
                 self._full_at = now
         if generation >= 0:
             gc.collect(generation)

@@ -105,7 +105,8 @@ class ShowWindow(QWidget):
             clocksync.SYSTEM.warn_unsynchronized(now)
         self.stage = Stage(deck, QSize(max(1, self.width()), max(1, self.height())), rotate,
                            lang=lang, animations=animations, feeds=feeds)
-        self.home_language = self.stage.lang  # the show's own: --lang, else the deck's first
+        self._lang_asked = lang  # --lang
+        self.home_language = self.stage.lang  # the show's own: --lang, else the deck's
         # in step with the other screens, the slide's own motion included (Ken Burns)
         self._settled_at = now - self.player.elapsed(now)
         self._shown_index = self.player.index  # the slide on screen (player may be ahead)
@@ -159,11 +160,13 @@ class ShowWindow(QWidget):
             self._settled_at = now
         self.interaction.idle(now)
         change = self.player.tick(now, self.wall())
-        if change is not None:
-            self._show(change)
-        if self.visiting and not self.player.waiting_idle:  # auto-play runs again
+        ended = self.visiting and not self.player.waiting_idle  # auto-play runs again
+        if ended:  # before the change resuming makes (idle_home, sync): it is the show's own
             self.visiting = False
             self._home_due = True
+        if change is not None:
+            self._show(change)
+        if ended:
             self.telemetry.visit(False)
         self._schedule()
         self.update()
@@ -552,8 +555,8 @@ class ShowWindow(QWidget):
         self._has_charts = deck.has_charts
         if self.player.synced:
             clocksync.SYSTEM.warn_unsynchronized(now)
-        if self.home_language not in deck.languages:
-            self.home_language = deck.language
+        self.home_language = (self._lang_asked if self._lang_asked in deck.languages
+                              else deck.language)
         lang = self.stage.lang if self.stage.lang in deck.languages else None  # the visitor's
         self.stage.close()
         self.stage = Stage(deck, QSize(max(1, self.width()), max(1, self.height())),
