@@ -139,18 +139,25 @@ def test_the_way_back_is_a_transition_from_what_the_visitor_saw(qtbot, app, tmp_
     window.stop()
 
 
-def test_a_new_visitor_keeps_their_language(qtbot, app, tmp_path):
-    """A visit ends, and before the next slide change a new visitor touches: the slide
-    changes they make keep the language they see."""
-    deck = deck_from(tmp_path, {**FOUR, "idle_resume": "30s", "slides": [SLIDE, SLIDE]})
+def _visitor_picks(qtbot, deck, taps: int):
+    """A kiosk window where a visitor opened the controls and tapped the language button
+    ``taps`` times; returns the window and the touch device."""
     window, _ = make(qtbot, deck)
     touch = pytest.importorskip("PySide6.QtTest").QTest.createTouchDevice()
     tap(window, touch, 480, 200)
     buttons = dict(window.interaction.controls().buttons)
     language = canvas_to_window(window, buttons["language"].center().x(),
                                 buttons["language"].center().y())
-    tap(window, touch, *language)
-    tap(window, touch, *language)
+    for _ in range(taps):
+        tap(window, touch, *language)
+    return window, touch
+
+
+def test_a_new_visitor_keeps_their_language(qtbot, app, tmp_path):
+    """A visit ends, and before the next slide change a new visitor touches: the slide
+    changes they make keep the language they see."""
+    deck = deck_from(tmp_path, {**FOUR, "idle_resume": "30s", "slides": [SLIDE, SLIDE]})
+    window, touch = _visitor_picks(qtbot, deck, taps=2)
     assert window.stage.lang == "en"
     window.clock.advance(30.1)  # the first visitor has gone
     window.poll()
@@ -168,14 +175,7 @@ def test_a_resume_that_goes_home_brings_the_language_back_too(qtbot, app, tmp_pa
     slides = [SLIDE, {**SLIDE, "title": {"zh": "天空之城", "en": "Sky city"}}, SLIDE]
     deck = deck_from(tmp_path, {**FOUR, "idle_resume": "30s", "idle_home": True,
                                 "slides": slides})
-    window, _ = make(qtbot, deck)
-    touch = pytest.importorskip("PySide6.QtTest").QTest.createTouchDevice()
-    tap(window, touch, 480, 200)
-    buttons = dict(window.interaction.controls().buttons)
-    language = canvas_to_window(window, buttons["language"].center().x(),
-                                buttons["language"].center().y())
-    tap(window, touch, *language)
-    tap(window, touch, *language)
+    window, _touch = _visitor_picks(qtbot, deck, taps=2)
     window.go_next()
     assert window.index == 1 and window.stage.lang == "en"
     window.clock.advance(30.1)
