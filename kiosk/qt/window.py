@@ -106,7 +106,6 @@ class ShowWindow(QWidget):
         self.stage = Stage(deck, QSize(max(1, self.width()), max(1, self.height())), rotate,
                            lang=lang, animations=animations, feeds=feeds)
         self._lang_asked = lang  # --lang
-        self.home_language = self.stage.lang  # the show's own: --lang, else the deck's
         # in step with the other screens, the slide's own motion included (Ken Burns)
         self._settled_at = now - self.player.elapsed(now)
         self._shown_index = self.player.index  # the slide on screen (player may be ahead)
@@ -219,6 +218,13 @@ class ShowWindow(QWidget):
                           index)
             self.stage.mark_broken(index)
             self.stage.view(index).prepare()
+
+    @property
+    def home_language(self) -> str:
+        """The show's own language, which the end of a visit brings back: --lang, else the
+        deck's (followed when a new deck is swapped in)."""
+        asked = self._lang_asked
+        return asked if asked is not None and asked in self.deck.languages else self.deck.language
 
     def toggle_language(self) -> None:
         """The visitor's language button: the next of the deck's languages (#14)."""
@@ -555,8 +561,6 @@ class ShowWindow(QWidget):
         self._has_charts = deck.has_charts
         if self.player.synced:
             clocksync.SYSTEM.warn_unsynchronized(now)
-        self.home_language = (self._lang_asked if self._lang_asked in deck.languages
-                              else deck.language)
         lang = self.stage.lang if self.stage.lang in deck.languages else None  # the visitor's
         self.stage.close()
         self.stage = Stage(deck, QSize(max(1, self.width()), max(1, self.height())),
