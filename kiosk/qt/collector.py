@@ -65,19 +65,18 @@ class UiThreadCollector(QObject):
                 generation = g
             else:
                 break
-        if generation >= 0:
-            now = self.clock()
-            if now - self._full_at >= FULL_EVERY_S:
-                # at least this often, whatever the counters say: Python 3.14's incremental
-                # collector counts differently, and old cycles must not wait for weeks
-                generation = 2
-            elif generation == 2:
-                generation = 1
-            if generation == 2:
-                self._full_at = now
-        if generation >= 0:
-            gc.collect(generation)
-            self.collections[generation] += 1
+        if generation < 0:
+            return
+        now = self.clock()
+        if now - self._full_at >= FULL_EVERY_S:
+            # at least this often, whatever the counters say: Python 3.14's incremental
+            # collector counts differently, and old cycles must not wait for weeks
+            generation = 2
+            self._full_at = now
+        elif generation == 2:
+            generation = 1
+        gc.collect(generation)
+        self.collections[generation] += 1
 
     def stop(self, restore: bool = True) -> None:
         """Collect what is left, here; ``restore``: give the collection back to CPython (tests;
