@@ -1,7 +1,8 @@
 """Qt objects in cyclic garbage die on the UI thread, never on a worker's (kiosk.qt.collector).
 
-CI segfaulted in the Qt event loop while paho's network thread, reading a hostile broker's
-stream, ran CPython's automatic collection and destroyed a window left by an earlier test."""
+CI segfaulted in the Qt event loop: the stage's decode thread ran ``gc.collect()`` and destroyed
+a window and timers left by an earlier test; CPython's automatic collection, on whichever
+thread allocates (paho's, a feed's), is the same hazard."""
 
 from __future__ import annotations
 
@@ -15,9 +16,9 @@ from PySide6.QtCore import Qt, QTimer
 
 from kiosk.core import chinese, load_deck
 from kiosk.qt import stage as stage_module
-from kiosk.qt.collector import UiThreadCollector
+from kiosk.qt.collector import FULL_EVERY_S, UiThreadCollector
 
-from .conftest import DEMO_DECK, REPO
+from .conftest import DEMO_DECK, REPO, FakeClock
 
 
 def _qt_cycle(died_in: list[str]) -> None:
@@ -83,10 +84,6 @@ def test_the_collector_collects_the_generations_cpython_would(qapp) -> None:
 def test_a_full_collection_runs_at_most_every_ten_minutes(qapp) -> None:
     """A full collection walks every object (a hitch in a transition): when the counters ask
     for one sooner, the younger generations are collected instead."""
-    from kiosk.qt.collector import FULL_EVERY_S
-
-    from .conftest import FakeClock
-
     def all_due(keep: list[object]) -> None:  # every generation's count over a zero threshold
         gc.collect(1)  # count 2 > 0
         gc.collect(0)  # count 1 > 0
@@ -115,10 +112,6 @@ def test_a_full_collection_runs_at_most_every_ten_minutes(qapp) -> None:
 def test_a_full_collection_runs_every_ten_minutes_whatever_the_counters_say(qapp) -> None:
     """Python 3.14's incremental collector counts generations differently: old cycles are
     collected every ten minutes all the same, while anything at all is due."""
-    from kiosk.qt.collector import FULL_EVERY_S
-
-    from .conftest import FakeClock
-
     clock = FakeClock()
     never = 10**9
     collector = UiThreadCollector(qapp, interval_ms=60_000, thresholds=(0, never, never),
