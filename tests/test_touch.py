@@ -35,16 +35,20 @@ def _allow_close(window: ShowWindow) -> None:
     window._allow_close = True
 
 
-def make(qtbot, deck, kiosk_mode=True):
-    exits = []
-    window = ShowWindow(deck, clock=FakeClock(), animations=False, kiosk_mode=kiosk_mode,
-                        on_exit=lambda: exits.append(True))
+def _on_screen(qtbot, window: ShowWindow) -> None:
     # a kiosk-mode window refuses to close, so qtbot's close at teardown would leave it on
     # screen over the next test's windows: allow it first
     qtbot.addWidget(window, before_close_func=_allow_close)
     window.resize(W, H)
     window.show()
     qtbot.waitExposed(window)
+
+
+def make(qtbot, deck, kiosk_mode=True):
+    exits = []
+    window = ShowWindow(deck, clock=FakeClock(), animations=False, kiosk_mode=kiosk_mode,
+                        on_exit=lambda: exits.append(True))
+    _on_screen(qtbot, window)
     return window, exits
 
 
@@ -53,10 +57,7 @@ def logging_window(qtbot, deck, events):
     clock = FakeClock()
     window = ShowWindow(deck, clock=clock, animations=False, kiosk_mode=True, events=events,
                         wall=lambda: 1_800_000_000 + clock.now)
-    qtbot.addWidget(window, before_close_func=_allow_close)
-    window.resize(W, H)
-    window.show()
-    qtbot.waitExposed(window)
+    _on_screen(qtbot, window)
     return window, clock
 
 
