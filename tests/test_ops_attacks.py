@@ -102,15 +102,21 @@ def hostile() -> Iterator[HostileBroker]:
 BOUND = 16 << 20
 
 
+def _control(show, hostile: HostileBroker) -> kiosk_mqtt.MqttControl:
+    """``--mqtt`` pointed at the hostile broker, started as `kiosk run` starts it."""
+    args = argparse.Namespace(mqtt=f"mqtt://127.0.0.1:{hostile.port}", mqtt_password_file=None,
+                              mqtt_ca=None, screen_id="screen1", screen=0)
+    control = kiosk_mqtt.start(args, show)
+    assert isinstance(control, kiosk_mqtt.MqttControl)
+    return control
+
+
 def test_a_broker_sending_200_mb_is_dropped_and_the_show_goes_on(qtbot, tmp_path: Path,
                                                                  hostile: HostileBroker,
                                                                  caplog) -> None:
     show = make_show(qtbot, tmp_path)
-    args = argparse.Namespace(mqtt=f"mqtt://127.0.0.1:{hostile.port}", mqtt_password_file=None,
-                              mqtt_ca=None, screen_id="screen1", screen=0)
     caplog.set_level(logging.WARNING, logger="kiosk.ops.mqtt")
-    control = kiosk_mqtt.start(args, show)
-    assert isinstance(control, kiosk_mqtt.MqttControl)
+    control = _control(show, hostile)
     try:
         # dropped, reconnected (paho's backoff), dropped again: never 200 MB in memory
         qtbot.waitUntil(lambda: len(hostile.sent) >= 2, timeout=20_000)
@@ -132,10 +138,7 @@ def test_a_closed_control_leaves_no_qt_object_for_a_network_thread(qtbot, tmp_pa
     """The control's Qt part is deleted on the UI thread at close, whichever thread lets go of
     the Python object last (paho's network thread, which may outlive the close)."""
     show = make_show(qtbot, tmp_path)
-    args = argparse.Namespace(mqtt=f"mqtt://127.0.0.1:{hostile.port}", mqtt_password_file=None,
-                              mqtt_ca=None, screen_id="screen1", screen=0)
-    control = kiosk_mqtt.start(args, show)
-    assert isinstance(control, kiosk_mqtt.MqttControl)
+    control = _control(show, hostile)
     remote = control.remote
     died_in: list[str] = []
     remote.destroyed.connect(lambda *_: died_in.append(threading.current_thread().name),
