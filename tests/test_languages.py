@@ -88,55 +88,17 @@ def test_the_language_button_cycles_four_languages_each_drawing_its_text(
     window.stop()
 
 
-def test_the_next_visitor_finds_the_shows_own_language(qtbot, app, tmp_path, drawn):
-    """A visitor picks 繁 and walks away: the screen keeps it while they might come back, and
-    once auto-play has resumed, the next slide is in the show's own language again."""
-    second = {**SLIDE, "title": {"zh": "天空之城", "en": "Sky city"}}
-    deck = deck_from(tmp_path, {**FOUR, "idle_resume": "30s", "slides": [SLIDE, second]})
-    window, _ = make(qtbot, deck)
-    touch = pytest.importorskip("PySide6.QtTest").QTest.createTouchDevice()
-    tap(window, touch, 480, 200)  # the controls
-    buttons = dict(window.interaction.controls().buttons)
-    tap(window, touch, *canvas_to_window(window, buttons["language"].center().x(),
-                                         buttons["language"].center().y()))
-    assert window.stage.lang == "zh-Hant" and window.visiting
-    window.clock.advance(30.1)  # idle_resume passes: auto-play runs again...
-    window.poll()
-    assert not window.visiting and window.index == 0
-    assert window.stage.lang == "zh-Hant"  # ...but the slide on screen does not change words
-    assert _shown(window, drawn)[0] == "萬人次"
-    for _ in range(60):  # to the next slide change
-        window.clock.advance(1)
-        window.poll()
-        if window.index == 1:
-            break
-    assert window.index == 1 and window.stage.lang == "zh"
-    assert _shown(window, drawn)[0] == "天空之城"
-    window.stop()
+# a second slide whose title differs, for the change that brings the language back
+SKY = {**SLIDE, "title": {"zh": "天空之城", "en": "Sky city"}}
 
 
-def test_the_way_back_is_a_transition_from_what_the_visitor_saw(qtbot, app, tmp_path):
-    """With animations on, the slide change that brings the show's language back starts
-    from the frame on screen (Traditional), not from the outgoing slide redrawn."""
-    second = {**SLIDE, "title": {"zh": "天空之城", "en": "Sky city"}}
-    deck = deck_from(tmp_path, {**FOUR, "idle_resume": "30s", "slides": [SLIDE, second]})
-    window = ShowWindow(deck, clock=FakeClock(), animations=True)
-    qtbot.addWidget(window)
-    window.resize(640, 360)
-    window.player.interact(window.clock())  # a visitor, as a tap would make one
-    window.visiting = True
-    window.toggle_language()
-    seen = window.stage.render(0, 1e6)  # what they saw
-    window.clock.advance(30.1)
-    window.poll()
+def _until_slide(window: ShowWindow, index: int) -> None:
+    """Auto-play on the fake clock, a second at a time, to slide ``index`` (a minute at most)."""
     for _ in range(60):
         window.clock.advance(1)
         window.poll()
-        if window.index == 1:
-            break
-    assert window.index == 1 and window.stage.lang == "zh"
-    assert window._transition is not None and window._transition.old == seen
-    window.stop()
+        if window.index == index:
+            return
 
 
 def _visitor_picks(qtbot, deck, taps: int):
@@ -151,6 +113,42 @@ def _visitor_picks(qtbot, deck, taps: int):
     for _ in range(taps):
         tap(window, touch, *language)
     return window, touch
+
+
+def test_the_next_visitor_finds_the_shows_own_language(qtbot, app, tmp_path, drawn):
+    """A visitor picks 繁 and walks away: the screen keeps it while they might come back, and
+    once auto-play has resumed, the next slide is in the show's own language again."""
+    deck = deck_from(tmp_path, {**FOUR, "idle_resume": "30s", "slides": [SLIDE, SKY]})
+    window, _touch = _visitor_picks(qtbot, deck, taps=1)
+    assert window.stage.lang == "zh-Hant" and window.visiting
+    window.clock.advance(30.1)  # idle_resume passes: auto-play runs again...
+    window.poll()
+    assert not window.visiting and window.index == 0
+    assert window.stage.lang == "zh-Hant"  # ...but the slide on screen does not change words
+    assert _shown(window, drawn)[0] == "萬人次"
+    _until_slide(window, 1)  # the next slide change
+    assert window.index == 1 and window.stage.lang == "zh"
+    assert _shown(window, drawn)[0] == "天空之城"
+    window.stop()
+
+
+def test_the_way_back_is_a_transition_from_what_the_visitor_saw(qtbot, app, tmp_path):
+    """With animations on, the slide change that brings the show's language back starts
+    from the frame on screen (Traditional), not from the outgoing slide redrawn."""
+    deck = deck_from(tmp_path, {**FOUR, "idle_resume": "30s", "slides": [SLIDE, SKY]})
+    window = ShowWindow(deck, clock=FakeClock(), animations=True)
+    qtbot.addWidget(window)
+    window.resize(640, 360)
+    window.player.interact(window.clock())  # a visitor, as a tap would make one
+    window.visiting = True
+    window.toggle_language()
+    seen = window.stage.render(0, 1e6)  # what they saw
+    window.clock.advance(30.1)
+    window.poll()
+    _until_slide(window, 1)
+    assert window.index == 1 and window.stage.lang == "zh"
+    assert window._transition is not None and window._transition.old == seen
+    window.stop()
 
 
 def test_a_new_visitor_keeps_their_language(qtbot, app, tmp_path):
@@ -172,9 +170,8 @@ def test_a_new_visitor_keeps_their_language(qtbot, app, tmp_path):
 def test_a_resume_that_goes_home_brings_the_language_back_too(qtbot, app, tmp_path):
     """``idle_home``: auto-play resumes on slide 1, and that slide is already in the show's
     language (the change resuming makes is the show's, not the visitor's)."""
-    slides = [SLIDE, {**SLIDE, "title": {"zh": "天空之城", "en": "Sky city"}}, SLIDE]
     deck = deck_from(tmp_path, {**FOUR, "idle_resume": "30s", "idle_home": True,
-                                "slides": slides})
+                                "slides": [SLIDE, SKY, SLIDE]})
     window, _touch = _visitor_picks(qtbot, deck, taps=2)
     window.go_next()
     assert window.index == 1 and window.stage.lang == "en"
